@@ -1,0 +1,144 @@
+//! Prometheus metrics: records and bytes appended per topic, requests and latency per route,
+//! fsync latency of the log. Served as text on `GET /metrics`.
+
+use std::{sync::Arc, time::Duration};
+
+use prometheus_client::{
+    encoding::{text::encode, EncodeLabelSet},
+    metrics::{counter::Counter, family::Family, histogram::Histogram},
+    registry::Registry,
+};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TopicLabels {
+    topic: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+fn latency_buckets() -> impl Iterator<Item = f64> {
+    [
+        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+        1.0, 2.5, 5.0, 10.0,
+    ]
+    .into_iter()
+}
+
+/// The server's metrics registry.
+pub struct Metrics {
+    registry: Registry,
+    records_appended: Family<TopicLabels, Counter>,
+    bytes_appended: Family<TopicLabels, Counter>,
+    requests: Family<RequestLabels, Counter>,
+    request_seconds: Family<RouteLabels, Histogram>,
+    fsync_seconds: Histogram,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("rivulet");
+        let records_appended = Family::<TopicLabels, Counter>::default();
+        registry.register(
+            "records_appended",
+            "Records appended to the log, per topic",
+            records_appended.clone(),
+        );
+        let bytes_appended = Family::<TopicLabels, Counter>::default();
+        registry.register(
+            "bytes_appended",
+            "Key and value bytes appended to the log, per topic",
+            bytes_appended.clone(),
+        );
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests, per route, method and status",
+            requests.clone(),
+        );
+        let request_seconds =
+            Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+                Histogram::new(latency_buckets())
+            });
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency, per route and method",
+            request_seconds.clone(),
+        );
+        let fsync_seconds = Histogram::new(latency_buckets());
+        registry.register(
+            "log_fsync_duration_seconds",
+            "Latency of each fsync of the embedded log",
+            fsync_seconds.clone(),
+        );
+        Metrics {
+            registry,
+            records_appended,
+            bytes_appended,
+            requests,
+            request_seconds,
+            fsync_seconds,
+        }
+    }
+
+    /// Counts an append of `records` records carrying `bytes` bytes to `topic`.
+    pub fn appended(&self, topic: &str, records: u64, bytes: u64) {
+        let labels = TopicLabels {
+            topic: topic.to_string(),
+        };
+        self.records_appended.get_or_create(&labels).inc_by(records);
+        self.bytes_appended.get_or_create(&labels).inc_by(bytes);
+    }
+
+    /// Counts one answered request.
+    pub fn request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_string(),
+                route: route.to_string(),
+                status,
+            })
+            .inc();
+        self.request_seconds
+            .get_or_create(&RouteLabels {
+                method: method.to_string(),
+                route: route.to_string(),
+            })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Records one fsync's latency.
+    pub fn fsync(&self, elapsed: Duration) {
+        self.fsync_seconds.observe(elapsed.as_secs_f64());
+    }
+
+    /// A callback for the log's fsync hook.
+    pub fn fsync_observer(self: &Arc<Self>) -> Arc<dyn Fn(Duration) + Send + Sync> {
+        let metrics = Arc::clone(self);
+        Arc::new(move |d| metrics.fsync(d))
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
+        out
+    }
+}

@@ -1,0 +1,159 @@
+//! `POST /topics/{topic}/records` (JSON records or NDJSON) and `GET /topics/{topic}/records`
+//! (read from an offset, optionally long-polling for new data).
+
+use std::time::Duration;
+
+use axum::{
+    body::Body,
+    extract::{Path, Query, State},
+    http::{header, HeaderMap},
+    response::IntoResponse,
+    Json,
+};
+use bytes::Bytes;
+use rivulet_core::time::now_ms;
+use rivulet_log::ReadLimits;
+use serde::{Deserialize, Serialize};
+use serde_json::{value::RawValue, Map, Value};
+
+use crate::{
+    body::read_limited,
+    produce::{append_all, decode_json_records, decode_ndjson, ensure_topic, RecordOffset},
+    ApiError, AppState,
+};
+
+#[derive(Serialize)]
+struct ProduceAnswer {
+    offsets: Vec<RecordOffset>,
+}
+
+fn is_ndjson(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let v = v.to_ascii_lowercase();
+            v.starts_with("application/x-ndjson") || v.starts_with("application/ndjson")
+        })
+        .unwrap_or(false)
+}
+
+pub async fn produce(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<impl IntoResponse, ApiError> {
+    let body = read_limited(&headers, body, state.settings.max_body_bytes).await?;
+    let now = now_ms();
+    let records = if is_ndjson(&headers) {
+        decode_ndjson(&body, now)?
+    } else {
+        decode_json_records(&body, now)?
+    };
+    let partitions = ensure_topic(&state, &topic, state.settings.auto_create_topics).await?;
+    let offsets = append_all(&state, &topic, partitions, records).await?;
+    Ok(Json(ProduceAnswer { offsets }))
+}
+
+#[derive(Deserialize)]
+pub struct ConsumeParams {
+    #[serde(default)]
+    partition: u32,
+    #[serde(default)]
+    offset: i64,
+    limit: Option<usize>,
+    timeout_ms: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct ShownRecord {
+    partition: u32,
+    offset: i64,
+    timestamp: i64,
+    key: Shown,
+    value: Shown,
+    headers: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct ConsumeAnswer {
+    records: Vec<ShownRecord>,
+    next_offset: i64,
+}
+
+/// Stored bytes as a reader sees them: their JSON when they are JSON, else a string.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Shown {
+    Json(Box<RawValue>),
+    Text(String),
+    Null(Option<()>),
+}
+
+fn show(bytes: Option<&Bytes>) -> Shown {
+    match bytes {
+        None => Shown::Null(None),
+        Some(b) => match std::str::from_utf8(b) {
+            Ok(s) => match RawValue::from_string(s.to_string()) {
+                Ok(raw) => Shown::Json(raw),
+                Err(_) => Shown::Text(s.to_string()),
+            },
+            Err(_) => Shown::Text(String::from_utf8_lossy(b).into_owned()),
+        },
+    }
+}
+
+pub async fn consume(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    Query(params): Query<ConsumeParams>,
+) -> Result<impl IntoResponse, ApiError> {
+    let limits = ReadLimits {
+        max_records: params.limit.unwrap_or(100).clamp(1, 10_000),
+        max_bytes: 8 << 20,
+    };
+    let mut batch = state
+        .log
+        .read(&topic, params.partition, params.offset, limits)
+        .await?;
+    if batch.records.is_empty() {
+        if let Some(wait) = params.timeout_ms.filter(|ms| *ms > 0) {
+            let wait = Duration::from_millis(wait.min(state.settings.max_poll_ms));
+            let from = batch.next_offset;
+            if state
+                .log
+                .wait_for_data(&topic, params.partition, from, wait)
+                .await?
+            {
+                batch = state.log.read(&topic, params.partition, from, limits).await?;
+            }
+        }
+    }
+    let records = batch
+        .records
+        .iter()
+        .map(|r| ShownRecord {
+            partition: params.partition,
+            offset: r.offset,
+            timestamp: r.record.timestamp,
+            key: show(r.record.key.as_ref()),
+            value: show(r.record.value.as_ref()),
+            headers: r
+                .record
+                .headers
+                .iter()
+                .map(|h| {
+                    let v = h.value.as_ref().map_or(Value::Null, |b| {
+                        Value::String(String::from_utf8_lossy(b).into_owned())
+                    });
+                    (h.key.clone(), v)
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(ConsumeAnswer {
+        records,
+        next_offset: batch.next_offset,
+    }))
+}

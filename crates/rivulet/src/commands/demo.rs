@@ -1,0 +1,48 @@
+//! `rivulet demo`: the server on the embedded log with simulated phones feeding it. Later issues
+//! add the seed pipelines and the dashboard here.
+
+use std::time::Duration;
+
+use rivulet_connect::{
+    sensor_logger::PHONE_TOPIC,
+    simulate::phones::{run_phones, PhoneSimConfig},
+};
+
+use crate::{cli::DemoArgs, config::resolve};
+
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let resolved = resolve(&args.server)?;
+    let running = super::server::start(&resolved).await?;
+    let addr = running.addr;
+    super::server::print_banner(&resolved, addr);
+    println!(
+        "  running  phone simulator: {} phones × 5 sensors × {} Hz → topic {PHONE_TOPIC}",
+        args.devices, args.rate
+    );
+    println!("  try      curl 'http://{addr}/topics/{PHONE_TOPIC}/records?offset=0&limit=3'");
+    println!("Press Ctrl-C to stop.");
+
+    let config = PhoneSimConfig {
+        devices: args.devices,
+        rate_hz: args.rate,
+        batch_period: Duration::from_millis(200),
+        seed: args.seed,
+        url: format!("http://{addr}/phone-producer/"),
+    };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let sim = tokio::spawn(run_phones(
+        config,
+        async move {
+            let _ = stop_rx.await;
+        },
+        |p| tracing::debug!(?p, "phone simulator"),
+    ));
+    super::shutdown_signal().await;
+    println!("Stopping…");
+    let _ = stop_tx.send(());
+    match sim.await? {
+        Ok(stats) => println!("phone simulator: {stats:?}"),
+        Err(e) => eprintln!("phone simulator stopped: {e}"),
+    }
+    running.stop().await
+}

@@ -1,0 +1,42 @@
+//! One module per subcommand; `run` dispatches.
+
+mod bench;
+mod demo;
+mod server;
+mod simulate;
+mod topic;
+
+use crate::cli::{Cli, Command};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Server(args) => server::run(args).await,
+        Command::Demo(args) => demo::run(args).await,
+        Command::Topic { command } => topic::run(command).await,
+        Command::Simulate { command } => simulate::run(command).await,
+        Command::Bench { command } => bench::run(command).await,
+    }
+}
+
+/// Resolves when the user presses Ctrl-C (or the process gets SIGTERM).
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,116 @@
+//! The command line end to end: `server` prints where it is, `topic` administers and moves
+//! records, `simulate phones` fills the phone topic, `demo` runs everything with nothing set up,
+//! `bench ingest` drives load and reports.
+
+mod common;
+
+use std::{process::Command, time::Duration};
+
+use common::{bin, Http, Proc};
+use serde_json::Value;
+
+fn rivulet(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(bin()).args(args).output().expect("run rivulet");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn topic_commands_round_trip_through_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Proc::server(dir.path(), &[]);
+    let url = server.url.as_str();
+
+    let (ok, out, err) = rivulet(&["topic", "create", "readings", "--partitions", "2", "--url", url]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = rivulet(&["topic", "produce", "readings", "--key", "s1", "--value", "{\"t\":21.5}", "--url", url]);
+    assert!(ok, "{out}{err}");
+    let answer: Value = serde_json::from_str(out.trim()).unwrap();
+    let partition = answer["offsets"][0]["partition"].as_u64().unwrap().to_string();
+    let (ok, out, err) = rivulet(&["topic", "list", "--url", url]);
+    assert!(ok, "{err}");
+    assert!(out.contains("readings"), "{out}");
+    let (ok, out, _) = rivulet(&["topic", "describe", "readings", "--url", url]);
+    assert!(ok);
+    assert_eq!(out.lines().count(), 4, "{out}");
+    let (ok, out, err) = rivulet(&["topic", "consume", "readings", "--partition", &partition, "--url", url]);
+    assert!(ok, "{err}");
+    let rec: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["key"], "s1");
+    assert_eq!(rec["value"]["t"], 21.5);
+    let (ok, _, err) = rivulet(&["topic", "describe", "nope", "--url", url]);
+    assert!(!ok);
+    assert!(err.contains("nope"), "{err}");
+    let (ok, _, err) = rivulet(&["topic", "delete", "readings", "--url", url]);
+    assert!(ok, "{err}");
+    let status = server.terminate();
+    assert!(status.success(), "server exit: {status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulator_fills_the_phone_topic_with_flattened_readings() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Proc::server(dir.path(), &[]);
+    let url = server.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        rivulet(&["simulate", "phones", "--devices", "2", "--rate", "20", "--seed", "1", "--duration-secs", "2", "--url", &url])
+    })
+    .await
+    .unwrap();
+    assert!(out.0, "{}{}", out.1, out.2);
+    let http = Http::new(&server.url);
+    let records = http.read_all("smartphone-sensor-data", 0).await;
+    assert!(records.len() > 50, "only {} records", records.len());
+    let devices: std::collections::HashSet<_> = records.iter().map(|r| r["key"].as_str().unwrap().to_string()).collect();
+    assert_eq!(devices.len(), 2);
+    let first = &records[0]["value"];
+    for field in ["name", "time", "messageId", "sessionId", "deviceId"] {
+        assert!(first.get(field).is_some(), "{field} missing in {first}");
+    }
+    assert!(records.iter().any(|r| r["value"]["name"] == "accelerometeruncalibrated" && r["value"]["values_x"].is_number()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_runs_with_nothing_set_up_and_fills_the_phone_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let demo = Proc::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", data.to_str().unwrap(), "--seed", "3"]);
+    let http = Http::new(&demo.url);
+    let mut found = 0;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (status, page) = http.get("/topics/smartphone-sensor-data/records?offset=0&limit=100").await;
+        if status == 200 {
+            found = page["records"].as_array().map_or(0, |r| r.len());
+            if found > 10 {
+                break;
+            }
+        }
+    }
+    assert!(found > 10, "the demo's phones wrote {found} records in 5 s");
+    let status = demo.terminate();
+    assert!(status.success(), "demo exit: {status:?}");
+}
+
+#[test]
+fn bench_ingest_reports_throughput_and_latency() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Proc::server(dir.path(), &[]);
+    let (ok, out, err) = rivulet(&[
+        "bench", "ingest", "--url", &server.url, "--connections", "2", "--batch", "30",
+        "--duration-secs", "1", "--warmup-secs", "0", "--json",
+    ]);
+    assert!(ok, "{out}{err}");
+    let report: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(report["errors"], 0, "{report}");
+    let requests = report["requests"].as_u64().unwrap();
+    assert!(requests > 0, "{report}");
+    assert!(report["p99_ms"].as_f64().unwrap() >= report["p50_ms"].as_f64().unwrap());
+    // Every acknowledged reading is in the topic (warm-up and tail requests add more).
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let stored = rt.block_on(Http::new(&server.url).read_all("smartphone-sensor-data", 0)).len() as u64;
+    assert!(stored >= requests * 30, "{stored} stored < {} acknowledged", requests * 30);
+}
