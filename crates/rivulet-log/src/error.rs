@@ -15,7 +15,9 @@ pub enum LogError {
         partition: u32,
         partitions: u32,
     },
-    #[error("invalid topic name '{0}': use 1 to 249 characters of [a-zA-Z0-9._-], not '.' or '..'")]
+    #[error(
+        "invalid topic name '{0}': use 1 to 249 characters of [a-zA-Z0-9._-], not '.' or '..'"
+    )]
     InvalidTopicName(String),
     #[error("invalid argument: {0}")]
     InvalidArgument(String),

@@ -55,7 +55,10 @@ mod tests {
 
     #[test]
     fn parses_all_forms() {
-        assert_eq!("always".parse::<FsyncPolicy>().unwrap(), FsyncPolicy::Always);
+        assert_eq!(
+            "always".parse::<FsyncPolicy>().unwrap(),
+            FsyncPolicy::Always
+        );
         assert_eq!("never".parse::<FsyncPolicy>().unwrap(), FsyncPolicy::Never);
         assert_eq!(
             "interval:250".parse::<FsyncPolicy>().unwrap(),
@@ -63,6 +66,9 @@ mod tests {
         );
         assert!("interval:0".parse::<FsyncPolicy>().is_err());
         assert!("sometimes".parse::<FsyncPolicy>().is_err());
-        assert_eq!(FsyncPolicy::Interval(Duration::from_millis(5)).to_string(), "interval:5");
+        assert_eq!(
+            FsyncPolicy::Interval(Duration::from_millis(5)).to_string(),
+            "interval:5"
+        );
     }
 }

@@ -46,11 +46,10 @@ pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
     let state = rivulet_server::AppState::new(resolved.server.clone(), log.clone(), metrics);
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = tokio::spawn(async move {
-        axum::serve(listener, rivulet_server::router(state))
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
+        rivulet_server::serve(listener, state, async move {
+            let _ = stopped.await;
+        })
+        .await
     });
     Ok(Running {
         addr,
