@@ -13,7 +13,7 @@ data=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 "$bin" server --listen "127.0.0.1:$port" --data-dir "$data" --fsync "$fsync" >/dev/null 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthcheck" >/dev/null && break; sleep 0.1; done
 echo "load: $(uptime)"
 results=()

@@ -38,7 +38,10 @@ impl Record {
             .iter()
             .map(|h| h.key.len() + h.value.as_ref().map_or(0, |v| v.len()) + 8)
             .sum();
-        self.key.as_ref().map_or(0, |k| k.len()) + self.value.as_ref().map_or(0, |v| v.len()) + headers + 24
+        self.key.as_ref().map_or(0, |k| k.len())
+            + self.value.as_ref().map_or(0, |v| v.len())
+            + headers
+            + 24
     }
 }
 

@@ -72,10 +72,9 @@ impl Metrics {
             "HTTP requests, per route, method and status",
             requests.clone(),
         );
-        let request_seconds =
-            Family::<RouteLabels, Histogram>::new_with_constructor(|| {
-                Histogram::new(latency_buckets())
-            });
+        let request_seconds = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(latency_buckets())
+        });
         registry.register(
             "http_request_duration_seconds",
             "HTTP request latency, per route and method",

@@ -286,7 +286,10 @@ mod tests {
         assert_eq!(recs[0].record.key.as_deref(), Some(&b"dev-1"[..]));
         assert_eq!(recs[0].record.value.as_deref(), Some(&br#"{"a":1}"#[..]));
         assert_eq!(recs[0].record.timestamp, 5);
-        assert_eq!(recs[0].record.headers[0].value.as_deref(), Some(&b"u-1"[..]));
+        assert_eq!(
+            recs[0].record.headers[0].value.as_deref(),
+            Some(&b"u-1"[..])
+        );
         assert_eq!(recs[0].record.headers[1].value.as_deref(), Some(&b"3"[..]));
         assert_eq!(recs[1].record.key.as_deref(), Some(&br#"{"id":2}"#[..]));
         assert_eq!(recs[1].record.timestamp, 99);
@@ -300,7 +303,11 @@ mod tests {
         let paths: Vec<_> = err.errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["records[0].timestamp", "records[1].partition", "records[2].colour"]
+            [
+                "records[0].timestamp",
+                "records[1].partition",
+                "records[2].colour"
+            ]
         );
     }
 

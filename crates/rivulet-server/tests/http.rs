@@ -50,7 +50,13 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-async fn call(app: &Router, method: &str, uri: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, Value, String) {
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Value, String) {
     let req = Request::builder()
         .method(method)
         .uri(uri)
@@ -75,12 +81,24 @@ async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
     (s, v)
 }
 
-async fn all_records(log: &EmbeddedLog, topic: &str, partition: u32) -> Vec<rivulet_log::LoggedRecord> {
+async fn all_records(
+    log: &EmbeddedLog,
+    topic: &str,
+    partition: u32,
+) -> Vec<rivulet_log::LoggedRecord> {
     let mut out = Vec::new();
     let mut offset = 0;
     loop {
         let batch = log
-            .read(topic, partition, offset, ReadLimits { max_records: 1000, max_bytes: 1 << 24 })
+            .read(
+                topic,
+                partition,
+                offset,
+                ReadLimits {
+                    max_records: 1000,
+                    max_bytes: 1 << 24,
+                },
+            )
             .await
             .unwrap();
         if batch.records.is_empty() {
@@ -108,9 +126,10 @@ async fn phone_batch_becomes_flattened_records_keyed_by_device() {
     assert_eq!(&ts[4..5], "-");
     assert_eq!(&ts[10..11], " ");
 
-    let expected: Vec<Value> =
-        serde_json::from_slice(&fixture("triaxial-batch-string-time.expected-kafka-values.json"))
-            .unwrap();
+    let expected: Vec<Value> = serde_json::from_slice(&fixture(
+        "triaxial-batch-string-time.expected-kafka-values.json",
+    ))
+    .unwrap();
     let records = all_records(&h.log, "smartphone-sensor-data", 0).await;
     assert_eq!(records.len(), expected.len());
     for (rec, want) in records.iter().zip(&expected) {
@@ -133,7 +152,10 @@ async fn phone_batch_becomes_flattened_records_keyed_by_device() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["records"].as_array().unwrap().len(), 2);
     assert_eq!(page["next_offset"], 2);
-    assert_eq!(page["records"][0]["key"], "5d0c1f7e-93a2-4c1b-9a6e-2f8b7c3d4e10");
+    assert_eq!(
+        page["records"][0]["key"],
+        "5d0c1f7e-93a2-4c1b-9a6e-2f8b7c3d4e10"
+    );
     assert_eq!(page["records"][0]["value"], expected[0]);
     assert_eq!(page["records"][1]["offset"], 1);
 }
@@ -151,7 +173,11 @@ async fn phone_route_without_trailing_slash_and_every_good_fixture() {
     .into_iter()
     .enumerate()
     {
-        let uri = if i % 2 == 0 { "/phone-producer" } else { "/phone-producer/" };
+        let uri = if i % 2 == 0 {
+            "/phone-producer"
+        } else {
+            "/phone-producer/"
+        };
         let body = fixture(name);
         let readings = serde_json::from_slice::<Value>(&body).unwrap()["payload"]
             .as_array()
@@ -161,7 +187,10 @@ async fn phone_route_without_trailing_slash_and_every_good_fixture() {
         assert_eq!(status, StatusCode::OK, "{name}: {answer}");
         total += readings;
     }
-    assert_eq!(all_records(&h.log, "smartphone-sensor-data", 0).await.len(), total);
+    assert_eq!(
+        all_records(&h.log, "smartphone-sensor-data", 0).await.len(),
+        total
+    );
 }
 
 #[tokio::test]
@@ -177,21 +206,37 @@ async fn every_malformed_fixture_gets_a_json_4xx_and_writes_nothing() {
         ("truncated.json", 400, "line"),
     ];
     for (name, status, needle) in cases {
-        let (got, body) = post_json(&h.app, "/phone-producer/", fixture(&format!("malformed/{name}"))).await;
+        let (got, body) = post_json(
+            &h.app,
+            "/phone-producer/",
+            fixture(&format!("malformed/{name}")),
+        )
+        .await;
         assert_eq!(got.as_u16(), status, "{name}: {body}");
-        assert!(body["error_code"].as_u64().unwrap() >= 40000, "{name}: {body}");
+        assert!(
+            body["error_code"].as_u64().unwrap() >= 40000,
+            "{name}: {body}"
+        );
         let message = body["message"].as_str().unwrap();
         assert!(message.contains(needle), "{name}: {message}");
     }
     // wrong-types lists all its errors, with paths.
-    let (_, body) = post_json(&h.app, "/phone-producer/", fixture("malformed/wrong-types.json")).await;
+    let (_, body) = post_json(
+        &h.app,
+        "/phone-producer/",
+        fixture("malformed/wrong-types.json"),
+    )
+    .await;
     let paths: Vec<&str> = body["errors"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["path"].as_str().unwrap())
         .collect();
-    assert!(paths.contains(&"messageId") && paths.contains(&"payload[1].values.x"), "{paths:?}");
+    assert!(
+        paths.contains(&"messageId") && paths.contains(&"payload[1].values.x"),
+        "{paths:?}"
+    );
     // Nothing was written: the topic either does not exist or is empty.
     match h.log.describe_topic("smartphone-sensor-data").await {
         Ok(d) => assert!(d.partitions.iter().all(|p| p.end_offset == 0), "{d:?}"),
@@ -205,10 +250,13 @@ async fn oversize_body_is_413_json_and_writes_nothing() {
         max_body_bytes: 1024,
         ..ServerSettings::default()
     });
-    let (status, body) = post_json(&h.app, "/phone-producer/", fixture("mixed-batch-30.json")).await;
+    let (status, body) =
+        post_json(&h.app, "/phone-producer/", fixture("mixed-batch-30.json")).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["error_code"], 41300);
-    let big = json!({"records": [{"value": "x".repeat(4096)}]}).to_string().into_bytes();
+    let big = json!({"records": [{"value": "x".repeat(4096)}]})
+        .to_string()
+        .into_bytes();
     let (status, body) = post_json(&h.app, "/topics/t/records", big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert!(h.log.list_topics().await.unwrap().is_empty());
@@ -220,7 +268,9 @@ async fn produce_and_read_json_records_with_keys_headers_and_partitions() {
     let (status, _) = post_json(
         &h.app,
         "/topics",
-        json!({"name": "fleet", "partitions": 3}).to_string().into_bytes(),
+        json!({"name": "fleet", "partitions": 3})
+            .to_string()
+            .into_bytes(),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -230,7 +280,12 @@ async fn produce_and_read_json_records_with_keys_headers_and_partitions() {
         {"key": {"id": 3}, "value": 42, "partition": 2},
         {"key": null, "value": "plain text"},
     ]});
-    let (status, answer) = post_json(&h.app, "/topics/fleet/records", body.to_string().into_bytes()).await;
+    let (status, answer) = post_json(
+        &h.app,
+        "/topics/fleet/records",
+        body.to_string().into_bytes(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let offsets = answer["offsets"].as_array().unwrap();
     assert_eq!(offsets.len(), 4);
@@ -240,7 +295,11 @@ async fn produce_and_read_json_records_with_keys_headers_and_partitions() {
 
     let p = offsets[0]["partition"].as_u64().unwrap();
     let o = offsets[0]["offset"].as_i64().unwrap();
-    let (_, page) = get(&h.app, &format!("/topics/fleet/records?partition={p}&offset={o}&limit=1")).await;
+    let (_, page) = get(
+        &h.app,
+        &format!("/topics/fleet/records?partition={p}&offset={o}&limit=1"),
+    )
+    .await;
     let rec = &page["records"][0];
     assert_eq!(rec["key"], "dev-1");
     assert_eq!(rec["value"], json!({"lat": 9.1}));
@@ -249,19 +308,37 @@ async fn produce_and_read_json_records_with_keys_headers_and_partitions() {
 
     let (_, page) = get(&h.app, "/topics/fleet/records?partition=2&offset=0").await;
     let recs = page["records"].as_array().unwrap();
-    assert!(recs.iter().any(|r| r["key"] == json!({"id": 3}) && r["value"] == 42));
+    assert!(recs
+        .iter()
+        .any(|r| r["key"] == json!({"id": 3}) && r["value"] == 42));
 
     // A partition the topic lacks rejects the whole request.
     let bad = json!({"records": [{"value": 1}, {"value": 2, "partition": 7}]});
     let before = h.log.describe_topic("fleet").await.unwrap();
-    let (status, err) = post_json(&h.app, "/topics/fleet/records", bad.to_string().into_bytes()).await;
+    let (status, err) = post_json(
+        &h.app,
+        "/topics/fleet/records",
+        bad.to_string().into_bytes(),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(err["message"].as_str().unwrap().contains("records[1].partition"), "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("records[1].partition"),
+        "{err}"
+    );
     assert_eq!(h.log.describe_topic("fleet").await.unwrap(), before);
 
     // Field errors name their path.
     let bad = json!({"records": [{"value": 1, "timestamp": "yesterday"}]});
-    let (status, err) = post_json(&h.app, "/topics/fleet/records", bad.to_string().into_bytes()).await;
+    let (status, err) = post_json(
+        &h.app,
+        "/topics/fleet/records",
+        bad.to_string().into_bytes(),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["errors"][0]["path"], "records[0].timestamp");
 }
@@ -269,7 +346,12 @@ async fn produce_and_read_json_records_with_keys_headers_and_partitions() {
 #[tokio::test]
 async fn empty_batch_creates_topic_and_auto_create_can_be_off() {
     let h = harness();
-    let (status, answer) = post_json(&h.app, "/topics/new-topic/records", br#"{"records":[]}"#.to_vec()).await;
+    let (status, answer) = post_json(
+        &h.app,
+        "/topics/new-topic/records",
+        br#"{"records":[]}"#.to_vec(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(answer["offsets"], json!([]));
     let (status, d) = get(&h.app, "/topics/new-topic").await;
@@ -280,7 +362,12 @@ async fn empty_batch_creates_topic_and_auto_create_can_be_off() {
         auto_create_topics: false,
         ..ServerSettings::default()
     });
-    let (status, err) = post_json(&strict.app, "/topics/nope/records", br#"{"records":[{"value":1}]}"#.to_vec()).await;
+    let (status, err) = post_json(
+        &strict.app,
+        "/topics/nope/records",
+        br#"{"records":[{"value":1}]}"#.to_vec(),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(err["message"].as_str().unwrap().contains("nope"));
 }
@@ -307,7 +394,10 @@ async fn ndjson_lines_and_bad_line_number() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(err["message"].as_str().unwrap().starts_with("line 3:"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().starts_with("line 3:"),
+        "{err}"
+    );
     let (_, page) = get(&h.app, "/topics/temps/records?offset=0").await;
     assert_eq!(page["records"].as_array().unwrap().len(), 3);
     assert_eq!(page["records"][2]["value"], json!({"t": 22}));
@@ -317,17 +407,30 @@ async fn ndjson_lines_and_bad_line_number() {
 #[tokio::test]
 async fn long_poll_waits_for_new_data_and_times_out() {
     let h = harness();
-    post_json(&h.app, "/topics/live/records", br#"{"records":[]}"#.to_vec()).await;
+    post_json(
+        &h.app,
+        "/topics/live/records",
+        br#"{"records":[]}"#.to_vec(),
+    )
+    .await;
     let started = std::time::Instant::now();
     let (_, page) = get(&h.app, "/topics/live/records?offset=0&timeout_ms=200").await;
     assert!(page["records"].as_array().unwrap().is_empty());
     assert!(started.elapsed() >= Duration::from_millis(190));
 
     let app = h.app.clone();
-    let waiter = tokio::spawn(async move { get(&app, "/topics/live/records?offset=0&timeout_ms=10000").await });
+    let waiter =
+        tokio::spawn(
+            async move { get(&app, "/topics/live/records?offset=0&timeout_ms=10000").await },
+        );
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = std::time::Instant::now();
-    post_json(&h.app, "/topics/live/records", br#"{"records":[{"value":{"n":1}}]}"#.to_vec()).await;
+    post_json(
+        &h.app,
+        "/topics/live/records",
+        br#"{"records":[{"value":{"n":1}}]}"#.to_vec(),
+    )
+    .await;
     let (_, page) = waiter.await.unwrap();
     assert_eq!(page["records"][0]["value"], json!({"n": 1}));
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -336,9 +439,19 @@ async fn long_poll_waits_for_new_data_and_times_out() {
 #[tokio::test]
 async fn topic_admin_and_errors() {
     let h = harness();
-    let create = |name: &str| json!({"name": name, "partitions": 2, "retention_ms": 60000, "retention_bytes": 1000000}).to_string().into_bytes();
-    assert_eq!(post_json(&h.app, "/topics", create("a")).await.0, StatusCode::CREATED);
-    assert_eq!(post_json(&h.app, "/topics", create("a")).await.0, StatusCode::CONFLICT);
+    let create = |name: &str| {
+        json!({"name": name, "partitions": 2, "retention_ms": 60000, "retention_bytes": 1000000})
+            .to_string()
+            .into_bytes()
+    };
+    assert_eq!(
+        post_json(&h.app, "/topics", create("a")).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        post_json(&h.app, "/topics", create("a")).await.0,
+        StatusCode::CONFLICT
+    );
     let (status, err) = post_json(&h.app, "/topics", create("bad name!")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(err["message"].as_str().unwrap().contains("bad name!"));
@@ -376,5 +489,8 @@ async fn health_and_metrics() {
     assert!(text.contains("rivulet_http_requests_total{method=\"POST\",route=\"/phone-producer/\",status=\"200\"} 1"), "{text}");
     assert!(text.contains("rivulet_http_request_duration_seconds_bucket"));
     assert!(text.contains("rivulet_log_fsync_duration_seconds_count"));
-    assert!(!text.contains("rivulet_log_fsync_duration_seconds_count 0\n"), "{text}");
+    assert!(
+        !text.contains("rivulet_log_fsync_duration_seconds_count 0\n"),
+        "{text}"
+    );
 }

@@ -66,7 +66,11 @@ pub fn resolve(args: &ServerArgs) -> anyhow::Result<Resolved> {
         .parse()
         .with_context(|| format!("invalid fsync setting '{fsync_text}'"))?;
     let server = ServerSettings {
-        listen: args.listen.clone().or(file.listen).unwrap_or(defaults.listen),
+        listen: args
+            .listen
+            .clone()
+            .or(file.listen)
+            .unwrap_or(defaults.listen),
         auto_create_topics: args
             .auto_create_topics
             .or(file.auto_create_topics)

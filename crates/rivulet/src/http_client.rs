@@ -25,8 +25,12 @@ pub struct Answer {
 impl Answer {
     /// The body as JSON, or an error carrying the server's message.
     pub fn json(&self) -> anyhow::Result<serde_json::Value> {
-        let value: serde_json::Value = serde_json::from_slice(&self.body)
-            .with_context(|| format!("server answered {} with a body that is not JSON", self.status))?;
+        let value: serde_json::Value = serde_json::from_slice(&self.body).with_context(|| {
+            format!(
+                "server answered {} with a body that is not JSON",
+                self.status
+            )
+        })?;
         if self.status >= 400 {
             let message = value
                 .get("message")

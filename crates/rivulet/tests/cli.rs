@@ -10,7 +10,10 @@ use common::{bin, Http, Proc};
 use serde_json::Value;
 
 fn rivulet(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(bin()).args(args).output().expect("run rivulet");
+    let out = Command::new(bin())
+        .args(args)
+        .output()
+        .expect("run rivulet");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -24,19 +27,48 @@ fn topic_commands_round_trip_through_a_server() {
     let server = Proc::server(dir.path(), &[]);
     let url = server.url.as_str();
 
-    let (ok, out, err) = rivulet(&["topic", "create", "readings", "--partitions", "2", "--url", url]);
+    let (ok, out, err) = rivulet(&[
+        "topic",
+        "create",
+        "readings",
+        "--partitions",
+        "2",
+        "--url",
+        url,
+    ]);
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = rivulet(&["topic", "produce", "readings", "--key", "s1", "--value", "{\"t\":21.5}", "--url", url]);
+    let (ok, out, err) = rivulet(&[
+        "topic",
+        "produce",
+        "readings",
+        "--key",
+        "s1",
+        "--value",
+        "{\"t\":21.5}",
+        "--url",
+        url,
+    ]);
     assert!(ok, "{out}{err}");
     let answer: Value = serde_json::from_str(out.trim()).unwrap();
-    let partition = answer["offsets"][0]["partition"].as_u64().unwrap().to_string();
+    let partition = answer["offsets"][0]["partition"]
+        .as_u64()
+        .unwrap()
+        .to_string();
     let (ok, out, err) = rivulet(&["topic", "list", "--url", url]);
     assert!(ok, "{err}");
     assert!(out.contains("readings"), "{out}");
     let (ok, out, _) = rivulet(&["topic", "describe", "readings", "--url", url]);
     assert!(ok);
     assert_eq!(out.lines().count(), 4, "{out}");
-    let (ok, out, err) = rivulet(&["topic", "consume", "readings", "--partition", &partition, "--url", url]);
+    let (ok, out, err) = rivulet(&[
+        "topic",
+        "consume",
+        "readings",
+        "--partition",
+        &partition,
+        "--url",
+        url,
+    ]);
     assert!(ok, "{err}");
     let rec: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(rec["key"], "s1");
@@ -56,7 +88,20 @@ async fn simulator_fills_the_phone_topic_with_flattened_readings() {
     let server = Proc::server(dir.path(), &[]);
     let url = server.url.clone();
     let out = tokio::task::spawn_blocking(move || {
-        rivulet(&["simulate", "phones", "--devices", "2", "--rate", "20", "--seed", "1", "--duration-secs", "2", "--url", &url])
+        rivulet(&[
+            "simulate",
+            "phones",
+            "--devices",
+            "2",
+            "--rate",
+            "20",
+            "--seed",
+            "1",
+            "--duration-secs",
+            "2",
+            "--url",
+            &url,
+        ])
     })
     .await
     .unwrap();
@@ -64,25 +109,41 @@ async fn simulator_fills_the_phone_topic_with_flattened_readings() {
     let http = Http::new(&server.url);
     let records = http.read_all("smartphone-sensor-data", 0).await;
     assert!(records.len() > 50, "only {} records", records.len());
-    let devices: std::collections::HashSet<_> = records.iter().map(|r| r["key"].as_str().unwrap().to_string()).collect();
+    let devices: std::collections::HashSet<_> = records
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(devices.len(), 2);
     let first = &records[0]["value"];
     for field in ["name", "time", "messageId", "sessionId", "deviceId"] {
         assert!(first.get(field).is_some(), "{field} missing in {first}");
     }
-    assert!(records.iter().any(|r| r["value"]["name"] == "accelerometeruncalibrated" && r["value"]["values_x"].is_number()));
+    assert!(records
+        .iter()
+        .any(|r| r["value"]["name"] == "accelerometeruncalibrated"
+            && r["value"]["values_x"].is_number()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_runs_with_nothing_set_up_and_fills_the_phone_topic() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let demo = Proc::start(&["demo", "--listen", "127.0.0.1:0", "--data-dir", data.to_str().unwrap(), "--seed", "3"]);
+    let demo = Proc::start(&[
+        "demo",
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--seed",
+        "3",
+    ]);
     let http = Http::new(&demo.url);
     let mut found = 0;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let (status, page) = http.get("/topics/smartphone-sensor-data/records?offset=0&limit=100").await;
+        let (status, page) = http
+            .get("/topics/smartphone-sensor-data/records?offset=0&limit=100")
+            .await;
         if status == 200 {
             found = page["records"].as_array().map_or(0, |r| r.len());
             if found > 10 {
@@ -100,8 +161,19 @@ fn bench_ingest_reports_throughput_and_latency() {
     let dir = tempfile::tempdir().unwrap();
     let server = Proc::server(dir.path(), &[]);
     let (ok, out, err) = rivulet(&[
-        "bench", "ingest", "--url", &server.url, "--connections", "2", "--batch", "30",
-        "--duration-secs", "1", "--warmup-secs", "0", "--json",
+        "bench",
+        "ingest",
+        "--url",
+        &server.url,
+        "--connections",
+        "2",
+        "--batch",
+        "30",
+        "--duration-secs",
+        "1",
+        "--warmup-secs",
+        "0",
+        "--json",
     ]);
     assert!(ok, "{out}{err}");
     let report: Value = serde_json::from_str(out.trim()).unwrap();
@@ -111,6 +183,12 @@ fn bench_ingest_reports_throughput_and_latency() {
     assert!(report["p99_ms"].as_f64().unwrap() >= report["p50_ms"].as_f64().unwrap());
     // Every acknowledged reading is in the topic (warm-up and tail requests add more).
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let stored = rt.block_on(Http::new(&server.url).read_all("smartphone-sensor-data", 0)).len() as u64;
-    assert!(stored >= requests * 30, "{stored} stored < {} acknowledged", requests * 30);
+    let stored = rt
+        .block_on(Http::new(&server.url).read_all("smartphone-sensor-data", 0))
+        .len() as u64;
+    assert!(
+        stored >= requests * 30,
+        "{stored} stored < {} acknowledged",
+        requests * 30
+    );
 }

@@ -12,6 +12,9 @@ use std::{
 use common::{Http, Proc};
 use serde_json::json;
 
+/// An acknowledged record: partition, offset, producer, sequence number.
+type Ack = (u64, i64, u64, u64);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_under_load_loses_no_acknowledged_record() {
     let dir = tempfile::tempdir().unwrap();
@@ -23,8 +26,7 @@ async fn kill_9_under_load_loses_no_acknowledged_record() {
         .unwrap();
     assert_eq!(status, 201, "{body}");
 
-    // (partition, offset) -> (producer, seq) for every acknowledged record.
-    let acked: Arc<Mutex<Vec<(u64, i64, u64, u64)>>> = Arc::default();
+    let acked: Arc<Mutex<Vec<Ack>>> = Arc::default();
     let mut producers = Vec::new();
     for producer in 0..8u64 {
         let http = http.clone();
@@ -38,7 +40,10 @@ async fn kill_9_under_load_loses_no_acknowledged_record() {
                                "value": {"producer": producer, "seq": seq + i}})
                     })
                     .collect();
-                match http.post("/topics/crash/records", &json!({ "records": records })).await {
+                match http
+                    .post("/topics/crash/records", &json!({ "records": records }))
+                    .await
+                {
                     Ok((200, answer)) => {
                         let mut acked = acked.lock().unwrap();
                         for (i, o) in answer["offsets"].as_array().unwrap().iter().enumerate() {
@@ -63,7 +68,11 @@ async fn kill_9_under_load_loses_no_acknowledged_record() {
         p.await.unwrap();
     }
     let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() > 100, "too little load before the kill: {}", acked.len());
+    assert!(
+        acked.len() > 100,
+        "too little load before the kill: {}",
+        acked.len()
+    );
 
     let server = Proc::server(dir.path(), &[]);
     let http = Http::new(&server.url);
@@ -75,9 +84,15 @@ async fn kill_9_under_load_loses_no_acknowledged_record() {
             assert_eq!(rec["offset"], i as i64, "offsets are dense");
             let producer = rec["value"]["producer"].as_u64().unwrap();
             let seq = rec["value"]["seq"].as_u64().unwrap();
-            assert!(seen.insert((producer, seq)), "duplicate record {producer}/{seq}");
+            assert!(
+                seen.insert((producer, seq)),
+                "duplicate record {producer}/{seq}"
+            );
             if let Some(prev) = last_seq.insert(producer, seq) {
-                assert!(prev < seq, "producer {producer} out of order in partition {partition}");
+                assert!(
+                    prev < seq,
+                    "producer {producer} out of order in partition {partition}"
+                );
             }
             stored.insert((partition as u64, i as i64), (producer, seq));
         }
@@ -97,7 +112,10 @@ async fn kill_9_under_load_loses_no_acknowledged_record() {
 
     // The log takes appends again where it stopped.
     let (status, answer) = http
-        .post("/topics/crash/records", &json!({"records": [{"value": "after", "partition": 0}]}))
+        .post(
+            "/topics/crash/records",
+            &json!({"records": [{"value": "after", "partition": 0}]}),
+        )
         .await
         .unwrap();
     assert_eq!(status, 200);

@@ -126,7 +126,10 @@ pub async fn consume(
                 .wait_for_data(&topic, params.partition, from, wait)
                 .await?
             {
-                batch = state.log.read(&topic, params.partition, from, limits).await?;
+                batch = state
+                    .log
+                    .read(&topic, params.partition, from, limits)
+                    .await?;
             }
         }
     }

@@ -14,7 +14,10 @@ pub async fn run(command: TopicCommand) -> anyhow::Result<()> {
     match command {
         TopicCommand::List(url) => {
             let answer = HttpClient::new(&url.url).get("/topics").await?.json()?;
-            println!("{:<40} {:>10} {:>12} {:>12}", "TOPIC", "PARTITIONS", "RECORDS", "BYTES");
+            println!(
+                "{:<40} {:>10} {:>12} {:>12}",
+                "TOPIC", "PARTITIONS", "RECORDS", "BYTES"
+            );
             for t in answer["topics"].as_array().into_iter().flatten() {
                 println!(
                     "{:<40} {:>10} {:>12} {:>12}",
@@ -53,7 +56,11 @@ pub async fn run(command: TopicCommand) -> anyhow::Result<()> {
             for p in d["partitions"].as_array().into_iter().flatten() {
                 println!(
                     "{:>9} {:>14} {:>14} {:>14} {:>9}",
-                    p["partition"], p["start_offset"], p["end_offset"], p["size_bytes"], p["segments"]
+                    p["partition"],
+                    p["start_offset"],
+                    p["end_offset"],
+                    p["size_bytes"],
+                    p["segments"]
                 );
             }
         }
@@ -88,7 +95,10 @@ pub async fn run(command: TopicCommand) -> anyhow::Result<()> {
                 records.push(json!({"key": key, "value": v}));
             }
             let answer = HttpClient::new(&url.url)
-                .post_json(&format!("/topics/{name}/records"), &json!({ "records": records }))
+                .post_json(
+                    &format!("/topics/{name}/records"),
+                    &json!({ "records": records }),
+                )
                 .await?
                 .json()?;
             println!("{}", answer);

@@ -60,6 +60,7 @@ impl Proc {
                 }
                 Err(e) => {
                     let _ = child.kill();
+                    let _ = child.wait();
                     panic!("rivulet did not print its address ({e}); printed: {seen:?}");
                 }
             }
@@ -110,7 +111,13 @@ impl Http {
         }
     }
 
-    pub async fn send(&self, method: &str, path: &str, ctype: &str, body: Vec<u8>) -> Result<(u16, Value), String> {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        ctype: &str,
+        body: Vec<u8>,
+    ) -> Result<(u16, Value), String> {
         let req = hyper::Request::builder()
             .method(method)
             .uri(format!("{}{}", self.base, path))
@@ -125,12 +132,20 @@ impl Http {
             .await
             .map_err(|e| e.to_string())?
             .to_bytes();
-        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Result<(u16, Value), String> {
-        self.send("POST", path, "application/json", body.to_string().into_bytes())
-            .await
+        self.send(
+            "POST",
+            path,
+            "application/json",
+            body.to_string().into_bytes(),
+        )
+        .await
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
@@ -145,7 +160,9 @@ impl Http {
         let mut offset = 0;
         loop {
             let (status, page) = self
-                .get(&format!("/topics/{topic}/records?partition={partition}&offset={offset}&limit=1000"))
+                .get(&format!(
+                    "/topics/{topic}/records?partition={partition}&offset={offset}&limit=1000"
+                ))
                 .await;
             assert_eq!(status, 200, "{page}");
             let records = page["records"].as_array().cloned().unwrap_or_default();

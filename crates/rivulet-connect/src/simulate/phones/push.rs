@@ -166,7 +166,8 @@ impl Tally {
 }
 
 /// Runs `config.devices` phones posting to `config.url` every batch period until `stop`
-/// completes; calls `progress` about once a second and once at the end.
+/// completes; calls `progress` about once a second and once at the end. Runs inside a Tokio
+/// runtime (one task per phone); only bad settings make it fail, sending errors are counted.
 pub async fn run_phones<S, P>(
     config: PhoneSimConfig,
     stop: S,
