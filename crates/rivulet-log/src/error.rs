@@ -31,6 +31,8 @@ pub enum LogError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the data directory {path} is in use by another Rivulet process (lock file held)")]
+    Locked { path: String },
     #[error("the log is closed")]
     Closed,
 }

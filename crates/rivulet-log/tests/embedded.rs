@@ -743,3 +743,25 @@ fn open_works_outside_a_runtime_and_records_keep_their_bytes() {
     });
     log.close();
 }
+
+#[test]
+fn a_data_dir_is_opened_by_one_log_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = rivulet_log::embedded::EmbeddedLog::open(
+        rivulet_log::embedded::EmbeddedConfig::new(dir.path()),
+    )
+    .unwrap();
+    let second = rivulet_log::embedded::EmbeddedLog::open(
+        rivulet_log::embedded::EmbeddedConfig::new(dir.path()),
+    );
+    assert!(
+        matches!(second, Err(rivulet_log::LogError::Locked { .. })),
+        "{second:?}"
+    );
+    first.close();
+    drop(first);
+    rivulet_log::embedded::EmbeddedLog::open(rivulet_log::embedded::EmbeddedConfig::new(
+        dir.path(),
+    ))
+    .unwrap();
+}

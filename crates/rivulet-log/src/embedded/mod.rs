@@ -142,6 +142,8 @@ pub struct EmbeddedLog {
     pool: SyncPool,
     tickers: Mutex<Vec<Ticker>>,
     closed: AtomicBool,
+    /// Held for the log's lifetime: one process per data directory.
+    _lock: std::fs::File,
 }
 
 impl fmt::Debug for EmbeddedLog {
@@ -159,6 +161,7 @@ impl EmbeddedLog {
     pub fn open(config: EmbeddedConfig) -> LogResult<Arc<EmbeddedLog>> {
         config.validate()?;
         durable::ensure_dir(&config.data_dir)?;
+        let lock = lock_data_dir(&config.data_dir)?;
         let settings = Arc::new(PartitionSettings {
             fsync: config.fsync,
             segment_bytes: config.segment_bytes,
@@ -191,6 +194,7 @@ impl EmbeddedLog {
             pool,
             tickers: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
+            _lock: lock,
         });
         if let Err(e) = log.start_tickers() {
             log.close();
@@ -494,5 +498,24 @@ impl Log for EmbeddedLog {
                     .is_some_and(|t| o.partition < t.spec.partitions)
             })
             .collect())
+    }
+}
+
+/// Takes the data directory's exclusive lock (`.lock`), so a second process opening the same
+/// directory fails instead of corrupting it. The OS drops the lock when the process dies.
+fn lock_data_dir(dir: &std::path::Path) -> LogResult<std::fs::File> {
+    let path = dir.join(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| LogError::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LogError::Locked {
+            path: dir.display().to_string(),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(LogError::io(&path, e)),
     }
 }

@@ -182,11 +182,6 @@ impl<'a> Parser<'a> {
         self.pos
     }
 
-    pub(crate) fn token_at(&self, index: usize) -> &Token {
-        let last = self.tokens.len().saturating_sub(1);
-        &self.tokens[index.min(last)]
-    }
-
     /// Consumes the current token (never moves past EOF) and returns it.
     pub(crate) fn advance(&mut self) -> Token {
         let token = self.peek().clone();
