@@ -6,7 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use rivulet_connect::sensor_logger::{DecodeError, FieldError};
+use rivulet_connect::decode_error::{DecodeError, FieldError};
 use rivulet_log::LogError;
 use serde::Serialize;
 

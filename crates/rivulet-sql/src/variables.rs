@@ -107,10 +107,9 @@ pub fn substitute(sql: &str, vars: &Variables) -> Result<String, SqlError> {
                                         line,
                                         column,
                                         format!(
-                                            "Illegal argument at Line: {line}, Col: {column}. \
-                                             Variable '{name}' is used outside quotes, so its \
-                                             value must be a literal or an identifier. Got: \
-                                             '{value}'"
+                                            "Illegal argument: variable '{name}' is used outside \
+                                             quotes, so its value must be a literal or an \
+                                             identifier. Got: '{value}'"
                                         ),
                                     ));
                                 }
@@ -122,21 +121,20 @@ pub fn substitute(sql: &str, vars: &Variables) -> Result<String, SqlError> {
                 }
             }
             State::Code => {
-                if c == '\'' {
-                    state = State::String;
-                } else if c == '"' || c == '`' {
-                    state = State::Quoted(c);
-                } else if rest.starts_with("--") {
+                if rest.starts_with("--") {
                     state = State::LineComment;
+                    out.push_str("--");
+                    consumed = 2;
                 } else if rest.starts_with("/*") {
                     state = State::BlockComment;
-                    out.push('/');
-                    column += 1;
-                    i += 1;
-                    consumed = 1;
-                    out.push('*');
-                }
-                if consumed == c.len_utf8() {
+                    out.push_str("/*");
+                    consumed = 2;
+                } else {
+                    if c == '\'' {
+                        state = State::String;
+                    } else if c == '"' || c == '`' {
+                        state = State::Quoted(c);
+                    }
                     out.push(c);
                 }
             }
@@ -314,7 +312,7 @@ mod tests {
     fn rejects_values_that_would_inject_sql() {
         let e = substitute("SELECT * FROM s WHERE x = ${bad};", &vars()).unwrap_err();
         assert_eq!((e.line, e.column), (1, 27));
-        assert!(e.reason.starts_with("Illegal argument at Line: 1, Col: 27."));
+        assert!(e.reason.starts_with("Illegal argument: variable 'bad'"));
     }
 
     #[test]

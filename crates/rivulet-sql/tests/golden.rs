@@ -2,7 +2,8 @@
 //! to its expected error, exactly.
 //!
 //! A case is `-- case: name`, the SQL (any number of lines and statements), then one
-//! `-- expect: <canonical statement>;` per statement or a single `-- error: <message>`. Scripts
+//! `-- expect: <canonical statement>;` per statement or a single `-- error: <message>` (line
+//! breaks inside them written `\n`). Scripts
 //! are run the way a server runs a request: split into statements, `${var}` substituted with the
 //! variables DEFINEd so far, each statement parsed. Every parsed statement must also print and
 //! parse back to the same tree, and scripts without variables must give the same result through
@@ -85,12 +86,14 @@ fn run_script(sql: &str) -> Result<Vec<Statement>, String> {
 fn outcome(sql: &str) -> (Vec<String>, Vec<String>) {
     let mut problems = Vec::new();
     let result = run_script(sql);
+    // One line per expectation: line breaks inside (string literals) are shown as `\n`.
+    let one_line = |s: String| s.replace('\r', "\\r").replace('\n', "\\n");
     let lines = match &result {
         Ok(statements) => statements
             .iter()
-            .map(|s| format!("-- expect: {s};"))
+            .map(|s| one_line(format!("-- expect: {s};")))
             .collect(),
-        Err(message) => vec![format!("-- error: {message}")],
+        Err(message) => vec![one_line(format!("-- error: {message}"))],
     };
     if let Ok(statements) = &result {
         for statement in statements {

@@ -36,30 +36,7 @@ pub struct PhoneBatch {
     pub records: Vec<Record>,
 }
 
-/// Why a body is not a batch.
-#[derive(Debug, thiserror::Error)]
-pub enum DecodeError {
-    /// Not JSON: where parsing stopped.
-    #[error("malformed JSON at line {line}, column {column} (byte {byte}): {message}")]
-    Syntax {
-        line: usize,
-        column: usize,
-        byte: usize,
-        message: String,
-    },
-    /// JSON, but not a valid batch: every problem found, each with its field path.
-    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<FieldError>),
-}
-
-/// One problem with one field, e.g. `payload[3].time: expected an integer or a string of digits
-/// (epoch nanoseconds)`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct FieldError {
-    pub path: String,
-    pub message: String,
-}
+pub use crate::decode_error::{DecodeError, FieldError};
 
 /// Decodes a `POST /phone-producer/` body. Never panics; on error nothing should be written.
 pub fn decode_batch(body: &[u8]) -> Result<PhoneBatch, DecodeError> {

@@ -10,11 +10,14 @@ use axum::{
     http::{header, HeaderMap},
     response::IntoResponse,
 };
-use rivulet_connect::sensor_logger::{decode_batch, response_body, PHONE_TOPIC};
+use rivulet_connect::{
+    produce_request::ProduceRecord,
+    sensor_logger::{decode_batch, response_body, PHONE_TOPIC},
+};
 
 use crate::{
     body::read_limited,
-    produce::{append_all, ensure_topic, ProduceRecord},
+    produce::{append_all, ensure_topic},
     ApiError, AppState,
 };
 

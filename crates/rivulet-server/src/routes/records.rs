@@ -11,6 +11,7 @@ use axum::{
     Json,
 };
 use bytes::Bytes;
+use rivulet_connect::produce_request::{decode_json_records, decode_ndjson};
 use rivulet_core::time::now_ms;
 use rivulet_log::ReadLimits;
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ use serde_json::{value::RawValue, Map, Value};
 
 use crate::{
     body::read_limited,
-    produce::{append_all, decode_json_records, decode_ndjson, ensure_topic, RecordOffset},
+    produce::{append_all, ensure_topic, RecordOffset},
     ApiError, AppState,
 };
 

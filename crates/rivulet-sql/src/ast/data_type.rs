@@ -71,15 +71,27 @@ impl fmt::Display for DataType {
             DataType::Timestamp => f.write_str("TIMESTAMP"),
             DataType::Date => f.write_str("DATE"),
             DataType::Time => f.write_str("TIME"),
-            DataType::Array(element) => write!(f, "ARRAY<{element}>"),
-            DataType::Map(key, value) => write!(f, "MAP<{key}, {value}>"),
+            DataType::Array(element) => {
+                f.write_str("ARRAY<")?;
+                fmt::Display::fmt(&**element, f)?;
+                f.write_str(">")
+            }
+            DataType::Map(key, value) => {
+                f.write_str("MAP<")?;
+                fmt::Display::fmt(&**key, f)?;
+                f.write_str(", ")?;
+                fmt::Display::fmt(&**value, f)?;
+                f.write_str(">")
+            }
             DataType::Struct(fields) => {
                 f.write_str("STRUCT<")?;
                 for (i, field) in fields.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{} {}", field.name, field.data_type)?;
+                    fmt::Display::fmt(&field.name, f)?;
+                    f.write_str(" ")?;
+                    fmt::Display::fmt(&field.data_type, f)?;
                 }
                 f.write_str(">")
             }

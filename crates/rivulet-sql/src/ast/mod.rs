@@ -2,7 +2,7 @@
 //!
 //! Owns the node types (statements, queries, expressions, types, windows, properties) and their
 //! canonical text. Canonical text re-parses to an equal tree: identifiers are quoted when needed,
-//! every binary operator and predicate is parenthesised, durations use the largest whole unit.
+//! parentheses appear only where precedence requires them, durations use the largest whole unit.
 //! It must not parse (that is `parser/`) nor give meaning to names (that is the planner's job).
 
 mod data_type;
@@ -39,7 +39,7 @@ pub(crate) fn comma_separated<T: std::fmt::Display>(
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{item}")?;
+        item.fmt(f)?;
     }
     Ok(())
 }

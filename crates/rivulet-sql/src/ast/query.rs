@@ -7,7 +7,7 @@
 use std::fmt;
 
 use super::comma_separated;
-use super::expression::Expression;
+use super::expression::{write_operand, Expression, PREC_POSTFIX, PREC_VALUE};
 use super::identifier::Identifier;
 use super::window::{JoinWithin, WindowExpression};
 
@@ -120,11 +120,8 @@ impl fmt::Display for SelectItem {
                 source: Some(source),
             } => write!(f, "{source}.*"),
             SelectItem::StructAll(expr) => {
-                if matches!(expr, Expression::Unary { .. }) {
-                    write!(f, "({expr})->*")
-                } else {
-                    write!(f, "{expr}->*")
-                }
+                write_operand(f, expr, PREC_POSTFIX)?;
+                f.write_str("->*")
             }
         }
     }
@@ -154,12 +151,26 @@ impl fmt::Display for Relation {
     }
 }
 
+/// GROUP BY / PARTITION BY: value expressions, or `()` when empty.
 fn write_expression_list(f: &mut fmt::Formatter<'_>, list: &[Expression]) -> fmt::Result {
     if list.is_empty() {
-        f.write_str("()")
-    } else {
-        comma_separated(f, list)
+        return f.write_str("()");
     }
+    write_value_expressions(f, list)
+}
+
+/// Value expressions separated by `", "`.
+pub(crate) fn write_value_expressions(
+    f: &mut fmt::Formatter<'_>,
+    list: &[Expression],
+) -> fmt::Result {
+    for (i, e) in list.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write_operand(f, e, PREC_VALUE)?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Query {

@@ -398,7 +398,7 @@ impl fmt::Display for DescribeTarget {
                 f.write_str("TABLES")?;
                 extended(f, *e)
             }
-            DescribeTarget::Function(name) => write!(f, "FUNCTION {name}"),
+            DescribeTarget::Function(name) => write!(f, "FUNCTION {}", name.display_as_function()),
             DescribeTarget::Connector(name) => write!(f, "CONNECTOR {name}"),
         }
     }
@@ -423,7 +423,7 @@ impl fmt::Display for Statement {
                     f.write_str(")")?;
                 }
                 f.write_str(" VALUES (")?;
-                comma_separated(f, &i.values)?;
+                super::query::write_value_expressions(f, &i.values)?;
                 f.write_str(")")
             }
             Statement::DropSource(d) => {

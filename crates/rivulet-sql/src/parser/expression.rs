@@ -8,7 +8,7 @@
 use super::{is_identifier_token, is_number, time_unit_of, Expected, Parser};
 use crate::ast::{
     ArithmeticOp, CaseExpression, ColumnRef, ComparisonOp, Expression, FunctionArgs, FunctionCall,
-    Lambda, Literal, LogicalOp, UnaryOp, WhenClause,
+    Lambda, LogicalOp, UnaryOp, WhenClause,
 };
 use crate::error::SqlError;
 use crate::token::{Keyword, TokenKind};
@@ -75,122 +75,156 @@ impl Parser<'_> {
         self.parse_predicated()
     }
 
-    /// `valueExpression predicate?`: at most one comparison or predicate.
+    /// `valueExpression predicate?`: at most one comparison or predicate. Each predicate has its
+    /// own function so this frame, which sits on every recursion path, stays small.
     fn parse_predicated(&mut self) -> PResult<Expression> {
         let value = self.parse_concat()?;
-        let comparison = match self.kind() {
-            TokenKind::Eq => Some(ComparisonOp::Eq),
-            TokenKind::Neq => Some(ComparisonOp::NotEq),
-            TokenKind::Lt => Some(ComparisonOp::Lt),
-            TokenKind::Lte => Some(ComparisonOp::LtEq),
-            TokenKind::Gt => Some(ComparisonOp::Gt),
-            TokenKind::Gte => Some(ComparisonOp::GtEq),
-            _ => None,
-        };
-        if let Some(op) = comparison {
-            self.advance();
-            self.grow()?;
-            let right = self.parse_value_expression()?;
-            return Ok(Expression::Comparison {
-                op,
-                left: boxed(value),
-                right: boxed(right),
-            });
-        }
-
         let negated = self.at_keyword(Keyword::Not)
             && matches!(
                 self.nth(1).keyword(),
                 Some(Keyword::Between | Keyword::In | Keyword::Like)
             );
+        let next = if negated {
+            self.nth(1).kind
+        } else {
+            self.kind()
+        };
+        match next {
+            TokenKind::Eq
+            | TokenKind::Neq
+            | TokenKind::Lt
+            | TokenKind::Lte
+            | TokenKind::Gt
+            | TokenKind::Gte => self.parse_comparison(value),
+            TokenKind::Word(Some(Keyword::Between)) => self.parse_between(value, negated),
+            TokenKind::Word(Some(Keyword::In)) => self.parse_in_list(value, negated),
+            TokenKind::Word(Some(Keyword::Like)) => self.parse_like(value, negated),
+            TokenKind::Word(Some(Keyword::Is)) => self.parse_is(value),
+            _ => Ok(value),
+        }
+    }
+
+    #[inline(never)]
+    fn parse_comparison(&mut self, left: Expression) -> PResult<Expression> {
+        let op = match self.advance().kind {
+            TokenKind::Eq => ComparisonOp::Eq,
+            TokenKind::Neq => ComparisonOp::NotEq,
+            TokenKind::Lt => ComparisonOp::Lt,
+            TokenKind::Lte => ComparisonOp::LtEq,
+            TokenKind::Gt => ComparisonOp::Gt,
+            _ => ComparisonOp::GtEq,
+        };
+        self.grow()?;
+        let right = self.parse_value_expression()?;
+        Ok(Expression::Comparison {
+            op,
+            left: boxed(left),
+            right: boxed(right),
+        })
+    }
+
+    /// Consumes an optional `NOT` already decided by the caller, then the predicate keyword.
+    fn start_predicate(&mut self, negated: bool) -> PResult<()> {
         if negated {
             self.advance();
         }
-        match self.kind() {
-            TokenKind::Word(Some(Keyword::Between)) => {
-                self.advance();
-                self.grow()?;
-                let low = self.parse_value_expression()?;
-                self.expect_keyword(Keyword::And)?;
-                let high = self.parse_value_expression()?;
-                Ok(Expression::Between {
-                    operand: boxed(value),
-                    low: boxed(low),
-                    high: boxed(high),
-                    negated,
-                })
-            }
-            TokenKind::Word(Some(Keyword::In)) => {
-                self.advance();
-                self.grow()?;
-                self.expect(TokenKind::LeftParen)?;
-                let mut list = vec![self.parse_expression()?];
-                while self.eat(TokenKind::Comma) {
-                    list.push(self.parse_expression()?);
-                }
-                self.expect(TokenKind::RightParen)?;
-                Ok(Expression::InList {
-                    operand: boxed(value),
-                    list,
-                    negated,
-                })
-            }
-            TokenKind::Word(Some(Keyword::Like)) => {
-                self.advance();
-                self.grow()?;
-                let pattern = self.parse_value_expression()?;
-                let escape = if self.eat_keyword(Keyword::Escape) {
-                    let token = self.peek().clone();
-                    let text = self.parse_string()?;
-                    let mut chars = text.chars();
-                    match (chars.next(), chars.next()) {
-                        (Some(c), None) => Some(c),
-                        _ => {
-                            return Err(self.error_at(
-                                &token,
-                                format!("Expected single character escape but got: {text}"),
-                            ))
-                        }
-                    }
-                } else {
-                    None
-                };
-                Ok(Expression::Like {
-                    operand: boxed(value),
-                    pattern: boxed(pattern),
-                    escape,
-                    negated,
-                })
-            }
-            TokenKind::Word(Some(Keyword::Is)) => {
-                self.advance();
-                self.grow()?;
-                let negated = self.eat_keyword(Keyword::Not);
-                if self.eat_keyword(Keyword::Null) {
-                    return Ok(Expression::IsNull {
-                        operand: boxed(value),
-                        negated,
-                    });
-                }
-                if self.eat_keyword(Keyword::Distinct) {
-                    self.expect_keyword(Keyword::From)?;
-                    let right = self.parse_value_expression()?;
-                    return Ok(Expression::IsDistinctFrom {
-                        left: boxed(value),
-                        right: boxed(right),
-                        negated,
-                    });
-                }
-                let mut expected = vec![];
-                if !negated {
-                    expected.push(Expected::keyword(Keyword::Not));
-                }
-                expected.push(Expected::keyword(Keyword::Null));
-                expected.push(Expected::keyword(Keyword::Distinct));
-                Err(self.unexpected(&expected))
-            }
-            _ => Ok(value),
+        self.advance();
+        self.grow()
+    }
+
+    #[inline(never)]
+    fn parse_between(&mut self, operand: Expression, negated: bool) -> PResult<Expression> {
+        self.start_predicate(negated)?;
+        let low = self.parse_value_expression()?;
+        self.expect_keyword(Keyword::And)?;
+        let high = self.parse_value_expression()?;
+        Ok(Expression::Between {
+            operand: boxed(operand),
+            low: boxed(low),
+            high: boxed(high),
+            negated,
+        })
+    }
+
+    #[inline(never)]
+    fn parse_in_list(&mut self, operand: Expression, negated: bool) -> PResult<Expression> {
+        self.start_predicate(negated)?;
+        self.expect(TokenKind::LeftParen)?;
+        let mut list = vec![self.parse_expression()?];
+        while self.eat(TokenKind::Comma) {
+            list.push(self.parse_expression()?);
         }
+        self.expect_closing(TokenKind::RightParen)?;
+        Ok(Expression::InList {
+            operand: boxed(operand),
+            list,
+            negated,
+        })
+    }
+
+    #[inline(never)]
+    fn parse_like(&mut self, operand: Expression, negated: bool) -> PResult<Expression> {
+        self.start_predicate(negated)?;
+        let pattern = self.parse_value_expression()?;
+        let escape = if self.eat_keyword(Keyword::Escape) {
+            Some(self.parse_escape_char()?)
+        } else {
+            None
+        };
+        Ok(Expression::Like {
+            operand: boxed(operand),
+            pattern: boxed(pattern),
+            escape,
+            negated,
+        })
+    }
+
+    #[inline(never)]
+    fn parse_escape_char(&mut self) -> PResult<char> {
+        let token = self.peek().clone();
+        let text = self.parse_string()?;
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(self.error_at(
+                &token,
+                format!("Expected single character escape but got: {text}"),
+            )),
+        }
+    }
+
+    #[inline(never)]
+    fn parse_is(&mut self, operand: Expression) -> PResult<Expression> {
+        self.start_predicate(false)?;
+        let negated = self.eat_keyword(Keyword::Not);
+        if self.eat_keyword(Keyword::Null) {
+            return Ok(Expression::IsNull {
+                operand: boxed(operand),
+                negated,
+            });
+        }
+        if self.eat_keyword(Keyword::Distinct) {
+            self.expect_keyword(Keyword::From)?;
+            let right = self.parse_value_expression()?;
+            return Ok(Expression::IsDistinctFrom {
+                left: boxed(operand),
+                right: boxed(right),
+                negated,
+            });
+        }
+        let expected: &[Expected] = if negated {
+            &[
+                Expected::keyword(Keyword::Null),
+                Expected::keyword(Keyword::Distinct),
+            ]
+        } else {
+            &[
+                Expected::keyword(Keyword::Not),
+                Expected::keyword(Keyword::Null),
+                Expected::keyword(Keyword::Distinct),
+            ]
+        };
+        Err(self.unexpected(expected))
     }
 
     fn parse_concat(&mut self) -> PResult<Expression> {
@@ -248,26 +282,38 @@ impl Parser<'_> {
     /// A sign, then AT TIME ZONE over a postfix expression. A `-` directly before a number is
     /// part of the literal (ksqlDB's `number: MINUS? ...`), so `-1` is `Integer(-1)`.
     fn parse_unary(&mut self) -> PResult<Expression> {
-        let op = match self.kind() {
-            TokenKind::Minus if is_number(self.nth_kind(1)) => {
-                self.advance();
-                let literal = Expression::Literal(self.parse_number(true)?);
-                let expression = self.parse_postfix_chain(literal)?;
-                return self.parse_at_time_zone(expression);
-            }
-            TokenKind::Minus => UnaryOp::Minus,
-            TokenKind::Plus => UnaryOp::Plus,
-            _ => {
-                let expression = self.parse_postfix_expression()?;
-                return self.parse_at_time_zone(expression);
-            }
-        };
+        match self.kind() {
+            TokenKind::Minus if is_number(self.nth_kind(1)) => self.parse_negative_number(),
+            TokenKind::Minus | TokenKind::Plus => self.parse_signed(),
+            _ => self.parse_unsigned(),
+        }
+    }
+
+    #[inline(never)]
+    fn parse_negative_number(&mut self) -> PResult<Expression> {
         self.advance();
+        let literal = Expression::Literal(self.parse_number(true)?);
+        let expression = self.parse_postfix_chain(literal)?;
+        self.parse_at_time_zone(expression)
+    }
+
+    #[inline(never)]
+    fn parse_signed(&mut self) -> PResult<Expression> {
+        let op = if self.advance().kind == TokenKind::Minus {
+            UnaryOp::Minus
+        } else {
+            UnaryOp::Plus
+        };
         let operand = self.nested(Self::parse_unary)?;
         Ok(Expression::Unary {
             op,
             operand: boxed(operand),
         })
+    }
+
+    fn parse_unsigned(&mut self) -> PResult<Expression> {
+        let expression = self.parse_postfix_expression()?;
+        self.parse_at_time_zone(expression)
     }
 
     fn parse_at_time_zone(&mut self, mut expression: Expression) -> PResult<Expression> {
@@ -293,52 +339,48 @@ impl Parser<'_> {
 
     fn parse_postfix_chain(&mut self, mut base: Expression) -> PResult<Expression> {
         loop {
-            if self.eat(TokenKind::LeftBracket) {
-                self.grow()?;
-                let index = self.parse_value_expression()?;
-                self.expect(TokenKind::RightBracket)?;
-                base = Expression::Subscript {
-                    base: boxed(base),
-                    index: boxed(index),
-                };
-            } else if self.at(TokenKind::Arrow) && self.nth_kind(1) != TokenKind::Asterisk {
-                self.advance();
-                self.grow()?;
-                let field = self.parse_identifier()?;
-                base = Expression::Dereference {
-                    base: boxed(base),
-                    field,
-                };
-            } else {
-                return Ok(base);
-            }
+            base = match self.kind() {
+                TokenKind::LeftBracket => self.parse_subscript(base)?,
+                TokenKind::Arrow if self.nth_kind(1) != TokenKind::Asterisk => {
+                    self.parse_dereference(base)?
+                }
+                _ => return Ok(base),
+            };
         }
     }
 
+    #[inline(never)]
+    fn parse_subscript(&mut self, base: Expression) -> PResult<Expression> {
+        self.advance();
+        self.grow()?;
+        let index = self.parse_value_expression()?;
+        self.expect(TokenKind::RightBracket)?;
+        Ok(Expression::Subscript {
+            base: boxed(base),
+            index: boxed(index),
+        })
+    }
+
+    #[inline(never)]
+    fn parse_dereference(&mut self, base: Expression) -> PResult<Expression> {
+        self.advance();
+        self.grow()?;
+        let field = self.parse_identifier()?;
+        Ok(Expression::Dereference {
+            base: boxed(base),
+            field,
+        })
+    }
+
+    /// One primary. Every arm is a single call, so this frame stays small on recursion paths.
     fn parse_primary(&mut self) -> PResult<Expression> {
         match self.kind() {
-            TokenKind::Integer | TokenKind::Decimal | TokenKind::Double => {
-                Ok(Expression::Literal(self.parse_number(false)?))
+            TokenKind::Integer | TokenKind::Decimal | TokenKind::Double => self.parse_number_primary(),
+            TokenKind::String
+            | TokenKind::Word(Some(Keyword::Null | Keyword::True | Keyword::False)) => {
+                self.parse_literal_primary()
             }
-            TokenKind::String => Ok(Expression::Literal(Literal::String(self.advance().value))),
-            TokenKind::LeftParen => {
-                self.advance();
-                let inner = self.parse_expression()?;
-                self.expect(TokenKind::RightParen)?;
-                Ok(inner)
-            }
-            TokenKind::Word(Some(Keyword::Null)) => {
-                self.advance();
-                Ok(Expression::Literal(Literal::Null))
-            }
-            TokenKind::Word(Some(Keyword::True)) => {
-                self.advance();
-                Ok(Expression::Literal(Literal::Boolean(true)))
-            }
-            TokenKind::Word(Some(Keyword::False)) => {
-                self.advance();
-                Ok(Expression::Literal(Literal::Boolean(false)))
-            }
+            TokenKind::LeftParen => self.parse_parenthesized(),
             TokenKind::Word(Some(Keyword::Case)) => self.parse_case(),
             TokenKind::Word(Some(Keyword::Cast)) => self.parse_cast(),
             TokenKind::Word(Some(Keyword::Array)) if self.nth_kind(1) == TokenKind::LeftBracket => {
@@ -349,40 +391,68 @@ impl Parser<'_> {
             {
                 self.parse_map()
             }
-            TokenKind::Word(Some(Keyword::Struct))
-                if self.nth_kind(1) == TokenKind::LeftParen
-                    && (self.nth_kind(2) == TokenKind::RightParen
-                        || (is_identifier_token(self.nth(2))
-                            && self.nth_kind(3) == TokenKind::Assign)) =>
-            {
+            TokenKind::Word(Some(Keyword::Struct)) if self.struct_constructor_ahead() => {
                 self.parse_struct()
             }
             _ if self.at_identifier() => match self.nth_kind(1) {
                 TokenKind::LeftParen => self.parse_function_call(),
-                TokenKind::String => {
-                    let type_name = self.parse_identifier()?;
-                    let value = self.parse_string()?;
-                    Ok(Expression::TypeConstructor { type_name, value })
-                }
-                TokenKind::Dot => {
-                    let source = self.parse_identifier()?;
-                    self.advance();
-                    let name = self.parse_identifier()?;
-                    Ok(Expression::Column(ColumnRef {
-                        source: Some(source),
-                        name,
-                    }))
-                }
-                _ => {
-                    let name = self.parse_identifier()?;
-                    if self.lambda_params.contains(&name) {
-                        Ok(Expression::LambdaVariable(name))
-                    } else {
-                        Ok(Expression::Column(ColumnRef { source: None, name }))
-                    }
-                }
+                TokenKind::String => self.parse_type_constructor(),
+                TokenKind::Dot => self.parse_qualified_column(),
+                _ => self.parse_column(),
             },
             _ => Err(self.unexpected(&[Expected::Expression])),
+        }
+    }
+
+    #[inline(never)]
+    fn parse_number_primary(&mut self) -> PResult<Expression> {
+        Ok(Expression::Literal(self.parse_number(false)?))
+    }
+
+    #[inline(never)]
+    fn parse_literal_primary(&mut self) -> PResult<Expression> {
+        Ok(Expression::Literal(self.parse_literal()?))
+    }
+
+    fn parse_parenthesized(&mut self) -> PResult<Expression> {
+        self.advance();
+        let inner = self.parse_expression()?;
+        self.expect(TokenKind::RightParen)?;
+        Ok(inner)
+    }
+
+    /// `STRUCT()` or `STRUCT(name :=` starts a constructor; otherwise a function named STRUCT.
+    fn struct_constructor_ahead(&self) -> bool {
+        self.nth_kind(1) == TokenKind::LeftParen
+            && (self.nth_kind(2) == TokenKind::RightParen
+                || (is_identifier_token(self.nth(2)) && self.nth_kind(3) == TokenKind::Assign))
+    }
+
+    #[inline(never)]
+    fn parse_type_constructor(&mut self) -> PResult<Expression> {
+        let type_name = self.parse_identifier()?;
+        let value = self.parse_string()?;
+        Ok(Expression::TypeConstructor { type_name, value })
+    }
+
+    #[inline(never)]
+    fn parse_qualified_column(&mut self) -> PResult<Expression> {
+        let source = self.parse_identifier()?;
+        self.advance();
+        let name = self.parse_identifier()?;
+        Ok(Expression::Column(ColumnRef {
+            source: Some(source),
+            name,
+        }))
+    }
+
+    #[inline(never)]
+    fn parse_column(&mut self) -> PResult<Expression> {
+        let name = self.parse_identifier()?;
+        if self.lambda_params.contains(&name) {
+            Ok(Expression::LambdaVariable(name))
+        } else {
+            Ok(Expression::Column(ColumnRef { source: None, name }))
         }
     }
 
@@ -565,20 +635,21 @@ impl Parser<'_> {
         if self.lambda_ahead() {
             return self.nested(Self::parse_lambda);
         }
-        if let Some(k) = self.peek().keyword() {
-            if k.is_reserved()
-                && matches!(
-                    self.nth_kind(1),
-                    TokenKind::Comma | TokenKind::RightParen
-                )
-            {
-                if let Some(unit) = time_unit_of(k) {
-                    self.advance();
-                    return Ok(Expression::IntervalUnit(unit));
-                }
-            }
+        if let Some(unit) = self.interval_unit_ahead() {
+            self.advance();
+            return Ok(Expression::IntervalUnit(unit));
         }
         self.parse_expression()
+    }
+
+    /// A reserved unit keyword standing alone as an argument.
+    fn interval_unit_ahead(&self) -> Option<crate::ast::TimeUnit> {
+        let k = self.peek().keyword().filter(|k| k.is_reserved())?;
+        if matches!(self.nth_kind(1), TokenKind::Comma | TokenKind::RightParen) {
+            time_unit_of(k)
+        } else {
+            None
+        }
     }
 
     /// `x =>` or `(x, y) =>` ahead.

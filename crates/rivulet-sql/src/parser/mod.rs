@@ -18,10 +18,10 @@ use crate::token::{Keyword, Token, TokenKind};
 
 /// How deep constructs may nest (parentheses, NOT/sign chains, nested types, EXPLAIN EXPLAIN).
 /// Bounds the parser's recursion so no input can overflow the stack.
-const MAX_NESTING: usize = 128;
+const MAX_NESTING: usize = 64;
 /// How deep the resulting tree may be, counting each operator of a chain (`a + b + c ...`).
 /// Bounds the recursion of printing, comparing and dropping the tree.
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 500;
 
 /// Parses exactly one statement; the trailing `;` is optional. Use [`crate::parse_statements`]
 /// for scripts.
@@ -37,7 +37,13 @@ pub fn parse_statement(sql: &str) -> Result<Statement, SqlError> {
             return Err(p.unexpected(&[Expected::Eof]));
         }
     } else if !p.at(TokenKind::Eof) {
-        return Err(p.unexpected(&[Expected::Token(TokenKind::Semicolon), Expected::Eof]));
+        // A text that ends with `;` was meant to end there: only `;` was expected.
+        let terminated = p.tokens.iter().rev().nth(1).map(|t| t.kind) == Some(TokenKind::Semicolon);
+        return Err(if terminated {
+            p.unexpected(&[Expected::Token(TokenKind::Semicolon)])
+        } else {
+            p.unexpected(&[Expected::Token(TokenKind::Semicolon), Expected::Eof])
+        });
     }
     Ok(statement)
 }
@@ -320,7 +326,7 @@ impl<'a> Parser<'a> {
     pub(crate) fn unexpected(&self, expected: &[Expected]) -> SqlError {
         let token = self.peek();
         if let TokenKind::Word(Some(k)) = token.kind {
-            if k.is_reserved() && expected == [Expected::Identifier] {
+            if k.is_reserved() && expected.contains(&Expected::Identifier) {
                 return self.error_at(
                     token,
                     format!(

@@ -46,68 +46,77 @@ impl Parser<'_> {
         self.nested(Self::parse_statement_inner)
     }
 
+    /// Dispatches on the first keyword; every arm is a single call so this frame, which is on the
+    /// recursion path of EXPLAIN, stays small.
     fn parse_statement_inner(&mut self) -> PResult<Statement> {
-        let Some(keyword) = self.peek().keyword() else {
-            return Err(self.no_viable_statement());
-        };
-        match keyword {
-            Keyword::Select => Ok(Statement::Query(self.parse_query()?)),
-            Keyword::Create => self.parse_create(),
-            Keyword::Insert => self.parse_insert(),
-            Keyword::Drop => self.parse_drop(),
-            Keyword::Terminate => {
-                self.advance();
-                Ok(Statement::Terminate(self.parse_query_target()?))
-            }
-            Keyword::Pause => {
-                self.advance();
-                Ok(Statement::Pause(self.parse_query_target()?))
-            }
-            Keyword::Resume => {
-                self.advance();
-                Ok(Statement::Resume(self.parse_query_target()?))
-            }
-            Keyword::Show | Keyword::List => self.parse_show(),
-            Keyword::Describe => self.parse_describe(),
-            Keyword::Explain => self.parse_explain(),
-            Keyword::Print => self.parse_print(),
-            Keyword::Set => {
-                self.advance();
-                let name = self.parse_string()?;
-                self.expect(TokenKind::Eq)?;
-                let value = self.parse_string()?;
-                Ok(Statement::SetProperty { name, value })
-            }
-            Keyword::Unset => {
-                self.advance();
-                Ok(Statement::UnsetProperty {
-                    name: self.parse_string()?,
-                })
-            }
-            Keyword::Alter => self.parse_alter(),
-            Keyword::Define => {
-                self.advance();
-                let name = self.parse_variable_name()?;
-                self.expect(TokenKind::Eq)?;
-                let value = self.parse_string()?;
-                Ok(Statement::DefineVariable { name, value })
-            }
-            Keyword::Undefine => {
-                self.advance();
-                Ok(Statement::UndefineVariable {
-                    name: self.parse_variable_name()?,
-                })
-            }
-            Keyword::Assert => self.parse_assert(),
-            Keyword::Run => {
-                self.advance();
-                self.expect_keyword(Keyword::Script)?;
-                Ok(Statement::RunScript {
-                    path: self.parse_string()?,
-                })
-            }
+        match self.peek().keyword() {
+            Some(Keyword::Select) => self.parse_query_statement(),
+            Some(Keyword::Create) => self.parse_create(),
+            Some(Keyword::Insert) => self.parse_insert(),
+            Some(Keyword::Drop) => self.parse_drop(),
+            Some(Keyword::Terminate | Keyword::Pause | Keyword::Resume) => self.parse_query_control(),
+            Some(Keyword::Show | Keyword::List) => self.parse_show(),
+            Some(Keyword::Describe) => self.parse_describe(),
+            Some(Keyword::Explain) => self.parse_explain(),
+            Some(Keyword::Print) => self.parse_print(),
+            Some(Keyword::Set | Keyword::Unset) => self.parse_set_or_unset(),
+            Some(Keyword::Alter) => self.parse_alter(),
+            Some(Keyword::Define | Keyword::Undefine) => self.parse_define_or_undefine(),
+            Some(Keyword::Assert) => self.parse_assert(),
+            Some(Keyword::Run) => self.parse_run_script(),
             _ => Err(self.no_viable_statement()),
         }
+    }
+
+    #[inline(never)]
+    fn parse_query_statement(&mut self) -> PResult<Statement> {
+        Ok(Statement::Query(self.parse_query()?))
+    }
+
+    #[inline(never)]
+    fn parse_query_control(&mut self) -> PResult<Statement> {
+        let keyword = self.advance().keyword();
+        let target = self.parse_query_target()?;
+        Ok(match keyword {
+            Some(Keyword::Pause) => Statement::Pause(target),
+            Some(Keyword::Resume) => Statement::Resume(target),
+            _ => Statement::Terminate(target),
+        })
+    }
+
+    #[inline(never)]
+    fn parse_set_or_unset(&mut self) -> PResult<Statement> {
+        if self.advance().keyword() == Some(Keyword::Unset) {
+            return Ok(Statement::UnsetProperty {
+                name: self.parse_string()?,
+            });
+        }
+        let name = self.parse_string()?;
+        self.expect(TokenKind::Eq)?;
+        let value = self.parse_string()?;
+        Ok(Statement::SetProperty { name, value })
+    }
+
+    #[inline(never)]
+    fn parse_define_or_undefine(&mut self) -> PResult<Statement> {
+        if self.advance().keyword() == Some(Keyword::Undefine) {
+            return Ok(Statement::UndefineVariable {
+                name: self.parse_variable_name()?,
+            });
+        }
+        let name = self.parse_variable_name()?;
+        self.expect(TokenKind::Eq)?;
+        let value = self.parse_string()?;
+        Ok(Statement::DefineVariable { name, value })
+    }
+
+    #[inline(never)]
+    fn parse_run_script(&mut self) -> PResult<Statement> {
+        self.advance();
+        self.expect_keyword(Keyword::Script)?;
+        Ok(Statement::RunScript {
+            path: self.parse_string()?,
+        })
     }
 
     fn no_viable_statement(&self) -> SqlError {

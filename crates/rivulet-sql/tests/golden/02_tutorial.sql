@@ -14,7 +14,7 @@ CREATE TABLE ridersNearMountainView AS SELECT ROUND(GEO_DISTANCE(la, lo, 37.4133
 
 -- case: tutorial 04 push query with function in where
 SELECT * FROM riderLocations WHERE GEO_DISTANCE(latitude, longitude, 37.4133, -122.1162) <= 5 EMIT CHANGES;
--- expect: SELECT * FROM RIDERLOCATIONS WHERE (GEO_DISTANCE(LATITUDE, LONGITUDE, 37.4133, -122.1162) <= 5) EMIT CHANGES;
+-- expect: SELECT * FROM RIDERLOCATIONS WHERE GEO_DISTANCE(LATITUDE, LONGITUDE, 37.4133, -122.1162) <= 5 EMIT CHANGES;
 
 -- case: tutorial 05 insert values with column list
 INSERT INTO riderLocations (profileId, latitude, longitude) VALUES ('c2309eec', 37.7877, -122.4205);
@@ -22,11 +22,11 @@ INSERT INTO riderLocations (profileId, latitude, longitude) VALUES ('c2309eec', 
 
 -- case: tutorial 06 pull query lower case from
 SELECT * from ridersNearMountainView WHERE distanceInMiles <= 10;
--- expect: SELECT * FROM RIDERSNEARMOUNTAINVIEW WHERE (DISTANCEINMILES <= 10);
+-- expect: SELECT * FROM RIDERSNEARMOUNTAINVIEW WHERE DISTANCEINMILES <= 10;
 
 -- case: tutorial 07 pull key lookup
 SELECT * FROM currentLocation WHERE profileId = '4ab5cbad';
--- expect: SELECT * FROM CURRENTLOCATION WHERE (PROFILEID = '4ab5cbad');
+-- expect: SELECT * FROM CURRENTLOCATION WHERE PROFILEID = '4ab5cbad';
 
 -- case: tutorial 08 set auto offset reset
 SET 'auto.offset.reset' = 'earliest';
@@ -74,7 +74,7 @@ CREATE TABLE users (id BIGINT PRIMARY KEY, name VARCHAR) WITH (KAFKA_TOPIC='user
 
 -- case: tutorial 18 csas without emit
 CREATE STREAM pageviews_home AS SELECT * FROM pageviews WHERE user_id = 'home';
--- expect: CREATE STREAM PAGEVIEWS_HOME AS SELECT * FROM PAGEVIEWS WHERE (USER_ID = 'home');
+-- expect: CREATE STREAM PAGEVIEWS_HOME AS SELECT * FROM PAGEVIEWS WHERE USER_ID = 'home';
 
 -- case: tutorial 19 ctas with unnamed aggregate
 CREATE TABLE pageviews_home_count AS SELECT user_id, COUNT(*) FROM pageviews_home GROUP BY user_id EMIT CHANGES;
@@ -98,7 +98,7 @@ SELECT order_zipcode, TOPK(order_total, 5) FROM orders WINDOW TUMBLING (SIZE 1 H
 
 -- case: tutorial 24 hopping with retention grace where like
 CREATE TABLE pageviews_per_region AS SELECT regionid, COUNT(*) FROM pageviews WINDOW HOPPING (SIZE 30 SECONDS, ADVANCE BY 10 SECONDS, RETENTION 7 DAYS, GRACE PERIOD 30 MINUTES) WHERE UCASE(gender)='FEMALE' AND LCASE(regionid) LIKE '%_6' GROUP BY regionid EMIT CHANGES;
--- expect: CREATE TABLE PAGEVIEWS_PER_REGION AS SELECT REGIONID, COUNT(*) FROM PAGEVIEWS WINDOW HOPPING (SIZE 30 SECONDS, ADVANCE BY 10 SECONDS, RETENTION 7 DAYS, GRACE PERIOD 30 MINUTES) WHERE ((UCASE(GENDER) = 'FEMALE') AND (LCASE(REGIONID) LIKE '%_6')) GROUP BY REGIONID EMIT CHANGES;
+-- expect: CREATE TABLE PAGEVIEWS_PER_REGION AS SELECT REGIONID, COUNT(*) FROM PAGEVIEWS WINDOW HOPPING (SIZE 30 SECONDS, ADVANCE BY 10 SECONDS, RETENTION 7 DAYS, GRACE PERIOD 30 MINUTES) WHERE UCASE(GENDER) = 'FEMALE' AND LCASE(REGIONID) LIKE '%_6' GROUP BY REGIONID EMIT CHANGES;
 
 -- case: tutorial 25 singular units and max rowtime
 SELECT order_zipcode, from_unixtime(WINDOWSTART) as Window_Start, from_unixtime(WINDOWEND) as Window_End, from_unixtime(max(ROWTIME)) as Window_Emit, count(orderId) as number_of_orders FROM orders WINDOW TUMBLING (SIZE 5 minute, GRACE PERIOD 1 minute) GROUP BY order_zipcode EMIT CHANGES;
@@ -106,11 +106,11 @@ SELECT order_zipcode, from_unixtime(WINDOWSTART) as Window_Start, from_unixtime(
 
 -- case: tutorial 26 stream table left join
 CREATE STREAM pageviews_enriched AS SELECT users.userid AS userid, pageid, regionid, gender FROM pageviews LEFT JOIN users ON pageviews.userid = users.userid EMIT CHANGES;
--- expect: CREATE STREAM PAGEVIEWS_ENRICHED AS SELECT USERS.USERID AS USERID, PAGEID, REGIONID, GENDER FROM PAGEVIEWS LEFT JOIN USERS ON (PAGEVIEWS.USERID = USERS.USERID) EMIT CHANGES;
+-- expect: CREATE STREAM PAGEVIEWS_ENRICHED AS SELECT USERS.USERID AS USERID, PAGEID, REGIONID, GENDER FROM PAGEVIEWS LEFT JOIN USERS ON PAGEVIEWS.USERID = USERS.USERID EMIT CHANGES;
 
 -- case: tutorial 27 three way join with grace
 CREATE STREAM shipped_orders AS SELECT o.id as orderId, o.itemid as itemId, s.id as shipmentId, p.id as paymentId FROM orders o INNER JOIN payments p WITHIN 1 HOURS GRACE PERIOD 15 MINUTES ON p.id = o.id INNER JOIN shipments s WITHIN 2 HOURS GRACE PERIOD 15 MINUTES ON s.id = o.id;
--- expect: CREATE STREAM SHIPPED_ORDERS AS SELECT O.`ID` AS ORDERID, O.ITEMID AS ITEMID, S.`ID` AS SHIPMENTID, P.`ID` AS PAYMENTID FROM ORDERS O INNER JOIN PAYMENTS P WITHIN 1 HOUR GRACE PERIOD 15 MINUTES ON (P.`ID` = O.`ID`) INNER JOIN SHIPMENTS S WITHIN 2 HOURS GRACE PERIOD 15 MINUTES ON (S.`ID` = O.`ID`);
+-- expect: CREATE STREAM SHIPPED_ORDERS AS SELECT O.`ID` AS ORDERID, O.ITEMID AS ITEMID, S.`ID` AS SHIPMENTID, P.`ID` AS PAYMENTID FROM ORDERS O INNER JOIN PAYMENTS P WITHIN 1 HOUR GRACE PERIOD 15 MINUTES ON P.`ID` = O.`ID` INNER JOIN SHIPMENTS S WITHIN 2 HOURS GRACE PERIOD 15 MINUTES ON S.`ID` = O.`ID`;
 
 -- case: tutorial 28 ctas lower case functions
 CREATE TABLE customers_by_key AS SELECT id, latest_by_offset(name) AS name, latest_by_offset(age) AS age FROM customers GROUP BY id EMIT CHANGES;
@@ -118,7 +118,7 @@ CREATE TABLE customers_by_key AS SELECT id, latest_by_offset(name) AS name, late
 
 -- case: tutorial 29 csas left join with as alias and bare alias
 CREATE STREAM enriched_orders AS SELECT o.order_id, o.price, o.currency, c.id AS customer_id, c.name AS customer_name, c.age AS customer_age FROM orders AS o LEFT JOIN customers_by_key c ON o.customer_id = c.id EMIT CHANGES;
--- expect: CREATE STREAM ENRICHED_ORDERS AS SELECT O.ORDER_ID, O.PRICE, O.CURRENCY, C.`ID` AS CUSTOMER_ID, C.NAME AS CUSTOMER_NAME, C.AGE AS CUSTOMER_AGE FROM ORDERS O LEFT JOIN CUSTOMERS_BY_KEY C ON (O.CUSTOMER_ID = C.`ID`) EMIT CHANGES;
+-- expect: CREATE STREAM ENRICHED_ORDERS AS SELECT O.ORDER_ID, O.PRICE, O.CURRENCY, C.`ID` AS CUSTOMER_ID, C.NAME AS CUSTOMER_NAME, C.AGE AS CUSTOMER_AGE FROM ORDERS O LEFT JOIN CUSTOMERS_BY_KEY C ON O.CUSTOMER_ID = C.`ID` EMIT CHANGES;
 
 -- case: tutorial 30 key column decimal and timestamp column
 CREATE STREAM transactions (tx_id VARCHAR KEY, email_address VARCHAR, card_number VARCHAR, timestamp VARCHAR, amount DECIMAL(12, 2)) WITH (kafka_topic = 'transactions', partitions = 8, value_format = 'avro', timestamp = 'timestamp', timestamp_format = 'yyyy-MM-dd''T''HH:mm:ss');
@@ -131,14 +131,14 @@ CREATE TABLE support_view AS SELECT after->name AS name, count_distinct(after->r
 -- case: tutorial 32 ctas from table then pull lookup
 CREATE TABLE TOP_TEN_RANKS AS SELECT ID, RANK FROM GRADES WHERE RANK <= 10;
 SELECT * FROM TOP_TEN_RANKS WHERE ID = 5;
--- expect: CREATE TABLE TOP_TEN_RANKS AS SELECT `ID`, RANK FROM GRADES WHERE (RANK <= 10);
--- expect: SELECT * FROM TOP_TEN_RANKS WHERE (`ID` = 5);
+-- expect: CREATE TABLE TOP_TEN_RANKS AS SELECT `ID`, RANK FROM GRADES WHERE RANK <= 10;
+-- expect: SELECT * FROM TOP_TEN_RANKS WHERE `ID` = 5;
 
 -- case: tutorial 33 windowed ctas then windowed pull query
 CREATE TABLE NUMBER_OF_TESTS AS SELECT ID, COUNT(1) AS COUNT FROM STUDENTS WINDOW TUMBLING(SIZE 1 SECOND) GROUP BY ID;
 SELECT * FROM NUMBER_OF_TESTS WHERE ID='10' AND 100 <= WindowStart AND WindowEnd <= 16000;
 -- expect: CREATE TABLE NUMBER_OF_TESTS AS SELECT `ID`, COUNT(1) AS COUNT FROM STUDENTS WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY `ID`;
--- expect: SELECT * FROM NUMBER_OF_TESTS WHERE (((`ID` = '10') AND (100 <= WINDOWSTART)) AND (WINDOWEND <= 16000));
+-- expect: SELECT * FROM NUMBER_OF_TESTS WHERE `ID` = '10' AND 100 <= WINDOWSTART AND WINDOWEND <= 16000;
 
 -- case: tutorial 34 create sink connector
 CREATE SINK CONNECTOR enriched_writer WITH ('connector.class' = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector', 'connection.url' = 'http://elastic:9200', 'type.name' = 'kafka-connect', 'topics' = 'shipped_orders');

@@ -90,7 +90,7 @@ CREATE OR REPLACE TABLE IF NOT EXISTS counts WITH (QUERY_ID='my_query') AS SELEC
 
 -- case: ctas with having
 CREATE TABLE busy AS SELECT device_id, COUNT(*) AS n FROM readings GROUP BY device_id HAVING COUNT(*) > 10 EMIT CHANGES;
--- expect: CREATE TABLE BUSY AS SELECT DEVICE_ID, COUNT(*) AS N FROM READINGS GROUP BY DEVICE_ID HAVING (COUNT(*) > 10) EMIT CHANGES;
+-- expect: CREATE TABLE BUSY AS SELECT DEVICE_ID, COUNT(*) AS N FROM READINGS GROUP BY DEVICE_ID HAVING COUNT(*) > 10 EMIT CHANGES;
 
 -- case: ctas emit final
 CREATE TABLE final_counts AS SELECT k, COUNT(*) FROM s WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS) GROUP BY k EMIT FINAL;
@@ -108,9 +108,13 @@ CREATE TABLE by_two AS SELECT a, b, COUNT(*) FROM s GROUP BY (a, b);
 CREATE SOURCE CONNECTOR jdbc_source WITH ('connector.class'='io.confluent.connect.jdbc.JdbcSourceConnector', 'connection.url'='jdbc:postgresql://localhost:5432/db', 'mode'='incrementing', 'tasks.max'=1);
 -- expect: CREATE SOURCE CONNECTOR JDBC_SOURCE WITH ('connector.class'='io.confluent.connect.jdbc.JdbcSourceConnector', 'connection.url'='jdbc:postgresql://localhost:5432/db', 'mode'='incrementing', 'tasks.max'=1);
 
--- case: create jdbc sink connector with identifier keys
+-- case: connector keys as quoted identifiers
+CREATE SINK CONNECTOR pg WITH ("connector.class"='io.confluent.connect.jdbc.JdbcSinkConnector', "topics"='T');
+-- expect: CREATE SINK CONNECTOR PG WITH (`connector.class`='io.confluent.connect.jdbc.JdbcSinkConnector', `topics`='T');
+
+-- case: reserved word topics as an unquoted property key
 CREATE SINK CONNECTOR pg WITH ("connector.class"='io.confluent.connect.jdbc.JdbcSinkConnector', topics='T');
--- error: line 1:97: mismatched input 'topics' expecting {an identifier, a string}
+-- error: line 1:97: "topics" is a reserved keyword and it can't be used as an identifier. You can use it as an identifier by escaping it as `topics`
 
 -- case: create type struct
 CREATE TYPE ADDRESS AS STRUCT<number INTEGER, street VARCHAR, city VARCHAR>;

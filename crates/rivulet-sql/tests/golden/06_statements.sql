@@ -46,7 +46,7 @@ DESCRIBE `TABLES`; DESCRIBE "STREAMS" EXTENDED; DESCRIBE session;
 -- case: describe function
 DESCRIBE FUNCTION geo_distance; DESCRIBE FUNCTION REPLACE;
 -- expect: DESCRIBE FUNCTION GEO_DISTANCE;
--- expect: DESCRIBE FUNCTION `REPLACE`;
+-- expect: DESCRIBE FUNCTION REPLACE;
 
 -- case: describe a source named function
 DESCRIBE FUNCTION;

@@ -93,13 +93,13 @@ SELECT '${nope}' FROM s;
 -- case: variable value that is not a literal or identifier
 DEFINE bad = '1; DROP STREAM s';
 SELECT * FROM s WHERE x = ${bad};
--- error: line 2:27: Illegal argument at Line: 1, Col: 27. Variable 'bad' is used outside quotes, so its value must be a literal or an identifier. Got: '1; DROP STREAM s'
+-- error: line 2:27: Illegal argument: variable 'bad' is used outside quotes, so its value must be a literal or an identifier. Got: '1; DROP STREAM s'
 
 -- case: identifier that looks like a number
 SELECT 1a, 1e5x, 12_3 FROM s;
 -- expect: SELECT `1A`, `1E5X`, `12_3` FROM S;
 
--- case: numbers next to dots
+-- case: a digit after a dot lexes as a decimal as in antlr
 SELECT s.a, 1.5, t.2b FROM s JOIN t ON s.a = t.a;
 -- error: line 1:19: mismatched input '.2' expecting 'FROM'
 
