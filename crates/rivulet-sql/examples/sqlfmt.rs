@@ -1,4 +1,5 @@
-//! Prints the canonical form of each statement of a script read from stdin, or the error.
+//! Prints the canonical form of each statement of a script read from stdin, or the error:
+//! `cargo run -p rivulet-sql --example sqlfmt < script.sql`.
 use std::io::Read;
 
 fn main() {

@@ -154,8 +154,7 @@ impl<'a> Lexer<'a> {
         if is_identifier_start(c) {
             return Ok(self.word(&start));
         }
-        if c.is_ascii_digit() || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()))
-        {
+        if c.is_ascii_digit() || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())) {
             return Ok(self.number_or_digit_identifier(&start));
         }
         match c {
@@ -219,7 +218,12 @@ impl<'a> Lexer<'a> {
     /// ANTLR, where INTEGER_VALUE, DECIMAL_VALUE and FLOATING_POINT_VALUE come first).
     fn number_or_digit_identifier(&mut self, start: &Mark) -> Token {
         let rest = self.rest().as_bytes();
-        let digits = |from: usize| rest[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits = |from: usize| {
+            rest[from..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        };
 
         let int_len = digits(0);
         let mut len = int_len;
@@ -278,9 +282,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 Some(c) => value.push(c),
-                None => {
-                    return Err(self.error(start, "Syntax error: unterminated string literal"))
-                }
+                None => return Err(self.error(start, "Syntax error: unterminated string literal")),
             }
         }
     }
@@ -320,7 +322,7 @@ impl<'a> Lexer<'a> {
                 }
             })
             .count();
-        if name_len == 0 || inner[name_len..].chars().next() != Some('}') {
+        if name_len == 0 || !inner[name_len..].starts_with('}') {
             return None;
         }
         let name = inner[..name_len].to_string();
@@ -355,7 +357,10 @@ mod tests {
     #[test]
     fn words_are_upper_cased_and_keywords_recognised() {
         let toks = kinds("select riderLocations");
-        assert_eq!(toks[0], (TokenKind::Word(Some(Keyword::Select)), "SELECT".into()));
+        assert_eq!(
+            toks[0],
+            (TokenKind::Word(Some(Keyword::Select)), "SELECT".into())
+        );
         assert_eq!(toks[1], (TokenKind::Word(None), "RIDERLOCATIONS".into()));
         assert_eq!(toks[2].0, TokenKind::Eof);
     }

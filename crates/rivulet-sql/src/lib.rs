@@ -2,10 +2,48 @@
 //! AST whose `Display` prints canonical SQL that parses back to the same tree.
 //!
 //! Owns everything between SQL text and a syntax tree: tokens ([`token`], [`lexer`]), the tree
-//! ([`ast`]), the grammar (`parser`), scripts and statement texts ([`parse_statements`],
-//! [`split_statements`]), `${var}` substitution ([`substitute`]) and syntax errors with
-//! ksqlDB's messages and error code ([`SqlError`]). It must not plan or execute statements,
-//! resolve names against a catalog, or evaluate expressions.
+//! ([`ast`]), the grammar (`parser`, following ksqlDB's `SqlBase.g4`), scripts and statement
+//! texts ([`parse_statements`], [`split_statements`]), `${var}` substitution ([`substitute`]) and
+//! syntax errors with ksqlDB's messages and error code ([`SqlError`], always 40001). It must not
+//! plan or execute statements, resolve names against a catalog, or evaluate expressions.
+//!
+//! # Running a request the way ksqlDB does
+//!
+//! A `/ksql` request may DEFINE variables that later statements of the same request use, so a
+//! server splits first and substitutes and parses statement by statement:
+//!
+//! ```
+//! use rivulet_sql::{parse_statement, split_statements, substitute, Statement, Variables};
+//!
+//! let request = "DEFINE name = 'user';\nSELECT profileId AS ${name} FROM riderLocations EMIT CHANGES;";
+//! let mut vars = Variables::new(); // seeded from `sessionVariables`
+//! for source in split_statements(request).unwrap() {
+//!     let located = |e: rivulet_sql::SqlError| e.relocated(source.line, source.column);
+//!     let text = substitute(&source.text, &vars).map_err(located).unwrap();
+//!     let statement = parse_statement(&text).map_err(located).unwrap();
+//!     if let Statement::DefineVariable { name, value } = &statement {
+//!         vars.define(name, value);
+//!     }
+//!     // `source.text` is the entity's `statementText`; execute `statement` here.
+//! }
+//! ```
+//!
+//! Scripts without variables can use [`parse_statements`] directly.
+//!
+//! # Canonical text
+//!
+//! `statement.to_string()` prints keywords upper-case, identifiers as stored (upper-cased unless
+//! quoted) and back-quoted when they are keywords or not plain (`` `TIME` ``, `` `dev_id` ``),
+//! types by ksqlDB's names (`STRING`, `INTEGER`), durations in the largest whole unit, and
+//! parentheses only where precedence needs them. It never ends with `;`.
+//!
+//! # Limits
+//!
+//! Constructs may nest 64 levels deep (parentheses, calls, CASE, types, EXPLAIN ...) and an
+//! expression tree may be 500 levels deep (each operator of a chain like `a + b + c` counts);
+//! deeper statements fail with ksqlDB's "Statement is too large to parse" instead of exhausting
+//! the stack. With these limits an accepted statement parses, prints and re-parses well within
+//! 2 MiB of stack, even in debug builds (checked by `tests/limits.rs`).
 //!
 //! ```
 //! use rivulet_sql::{parse_statements, Statement};

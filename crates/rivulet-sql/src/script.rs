@@ -121,8 +121,14 @@ mod tests {
     #[test]
     fn missing_final_semicolon_is_an_error() {
         let e = parse_statements("SHOW STREAMS").unwrap_err();
-        assert_eq!(e.message, "line 1:13: mismatched input '<EOF>' expecting ';'");
+        assert_eq!(
+            e.message,
+            "line 1:13: mismatched input '<EOF>' expecting ';'"
+        );
         let e = split_statements("SHOW STREAMS").unwrap_err();
-        assert_eq!(e.message, "line 1:13: mismatched input '<EOF>' expecting ';'");
+        assert_eq!(
+            e.message,
+            "line 1:13: mismatched input '<EOF>' expecting ';'"
+        );
     }
 }

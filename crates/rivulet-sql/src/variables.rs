@@ -24,8 +24,10 @@ impl Variables {
 
     /// Defines or redefines `name`.
     pub fn define(&mut self, name: &str, value: &str) {
-        self.by_upper_name
-            .insert(name.to_ascii_uppercase(), (name.to_string(), value.to_string()));
+        self.by_upper_name.insert(
+            name.to_ascii_uppercase(),
+            (name.to_string(), value.to_string()),
+        );
     }
 
     /// Removes `name`; `false` if it was not defined (ksqlDB then warns).
@@ -92,34 +94,32 @@ pub fn substitute(sql: &str, vars: &Variables) -> Result<String, SqlError> {
                 out.push_str("${");
                 consumed = 3;
             }
-            State::Code | State::String if rest.starts_with("${") => {
-                match reference(rest) {
-                    Some((name, len)) => {
-                        consumed = len;
-                        match vars.get(name) {
-                            None => out.push_str(&rest[..len]),
-                            Some(value) if state == State::String => {
-                                out.push_str(&value.replace('\'', "''"))
-                            }
-                            Some(value) => {
-                                if !is_literal_or_identifier(value) {
-                                    return Err(SqlError::new(
-                                        line,
-                                        column,
-                                        format!(
-                                            "Illegal argument: variable '{name}' is used outside \
+            State::Code | State::String if rest.starts_with("${") => match reference(rest) {
+                Some((name, len)) => {
+                    consumed = len;
+                    match vars.get(name) {
+                        None => out.push_str(&rest[..len]),
+                        Some(value) if state == State::String => {
+                            out.push_str(&value.replace('\'', "''"))
+                        }
+                        Some(value) => {
+                            if !is_literal_or_identifier(value) {
+                                return Err(SqlError::new(
+                                    line,
+                                    column,
+                                    format!(
+                                        "Illegal argument: variable '{name}' is used outside \
                                              quotes, so its value must be a literal or an \
                                              identifier. Got: '{value}'"
-                                        ),
-                                    ));
-                                }
-                                out.push_str(value);
+                                    ),
+                                ));
                             }
+                            out.push_str(value);
                         }
                     }
-                    None => out.push('$'),
                 }
-            }
+                None => out.push('$'),
+            },
             State::Code => {
                 if rest.starts_with("--") {
                     state = State::LineComment;
@@ -229,10 +229,7 @@ fn is_literal_or_identifier(value: &str) -> bool {
 
 /// `q...q` with every inner `q` doubled.
 fn is_quoted(value: &str, q: char) -> bool {
-    let Some(inner) = value
-        .strip_prefix(q)
-        .and_then(|v| v.strip_suffix(q))
-    else {
+    let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) else {
         return false;
     };
     if value.len() < 2 {

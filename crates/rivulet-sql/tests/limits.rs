@@ -6,29 +6,64 @@ use rivulet_sql::{parse_statement, SqlError, Statement};
 
 const STACK: usize = 2 * 1024 * 1024;
 
-/// Builders of statements nested `n` levels deep through each recursive construct.
-fn forms() -> Vec<(&'static str, fn(usize) -> String)> {
+/// Builds a statement nested `n` levels deep through one recursive construct.
+type Builder = fn(usize) -> String;
+
+/// The recursive constructs, by name.
+fn forms() -> Vec<(&'static str, Builder)> {
     vec![
-        ("parentheses", |n| format!("SELECT {}a{} FROM s;", "(".repeat(n), ")".repeat(n))),
-        ("function calls", |n| format!("SELECT {}a{} FROM s;", "f(".repeat(n), ")".repeat(n))),
-        ("NOT", |n| format!("SELECT * FROM s WHERE {}a;", "NOT ".repeat(n))),
+        ("parentheses", |n| {
+            format!("SELECT {}a{} FROM s;", "(".repeat(n), ")".repeat(n))
+        }),
+        ("function calls", |n| {
+            format!("SELECT {}a{} FROM s;", "f(".repeat(n), ")".repeat(n))
+        }),
+        ("NOT", |n| {
+            format!("SELECT * FROM s WHERE {}a;", "NOT ".repeat(n))
+        }),
         ("signs", |n| format!("SELECT {}a FROM s;", "- ".repeat(n))),
         ("CASE", |n| {
-            format!("SELECT {}1{} FROM s;", "CASE WHEN a THEN ".repeat(n), " END".repeat(n))
+            format!(
+                "SELECT {}1{} FROM s;",
+                "CASE WHEN a THEN ".repeat(n),
+                " END".repeat(n)
+            )
         }),
-        ("MAP", |n| format!("SELECT {}1{} FROM s;", "MAP(".repeat(n), " := 1)".repeat(n))),
-        ("ARRAY", |n| format!("SELECT {}1{} FROM s;", "ARRAY[".repeat(n), "]".repeat(n))),
-        ("subscripts", |n| format!("SELECT a{} FROM s;", "[b".repeat(n) + &"]".repeat(n))),
+        ("MAP", |n| {
+            format!("SELECT {}1{} FROM s;", "MAP(".repeat(n), " := 1)".repeat(n))
+        }),
+        ("ARRAY", |n| {
+            format!("SELECT {}1{} FROM s;", "ARRAY[".repeat(n), "]".repeat(n))
+        }),
+        ("subscripts", |n| {
+            format!("SELECT a{} FROM s;", "[b".repeat(n) + &"]".repeat(n))
+        }),
         ("lambdas", |n| {
-            format!("SELECT {}x{} FROM s;", "TRANSFORM(a, x => ".repeat(n), ")".repeat(n))
+            format!(
+                "SELECT {}x{} FROM s;",
+                "TRANSFORM(a, x => ".repeat(n),
+                ")".repeat(n)
+            )
         }),
         ("types", |n| {
-            format!("CREATE STREAM s (a {}INT{});", "ARRAY<".repeat(n), ">".repeat(n))
+            format!(
+                "CREATE STREAM s (a {}INT{});",
+                "ARRAY<".repeat(n),
+                ">".repeat(n)
+            )
         }),
-        ("EXPLAIN", |n| format!("{}SHOW STREAMS;", "EXPLAIN ".repeat(n))),
-        ("operator chains", |n| format!("SELECT a{} FROM s;", " + a".repeat(n * 8))),
-        ("OR chains", |n| format!("SELECT * FROM s WHERE a{};", " OR a = 1".repeat(n * 4))),
-        ("dereference chains", |n| format!("SELECT a{} FROM s;", "->b".repeat(n * 8))),
+        ("EXPLAIN", |n| {
+            format!("{}SHOW STREAMS;", "EXPLAIN ".repeat(n))
+        }),
+        ("operator chains", |n| {
+            format!("SELECT a{} FROM s;", " + a".repeat(n * 8))
+        }),
+        ("OR chains", |n| {
+            format!("SELECT * FROM s WHERE a{};", " OR a = 1".repeat(n * 4))
+        }),
+        ("dereference chains", |n| {
+            format!("SELECT a{} FROM s;", "->b".repeat(n * 8))
+        }),
     ]
 }
 
@@ -78,12 +113,18 @@ fn realistic_deep_statements_are_accepted() {
     assert!(parse_statement(&nested_calls).is_ok());
     let long_or = format!(
         "SELECT * FROM s WHERE {};",
-        (0..200).map(|i| format!("id = {i}")).collect::<Vec<_>>().join(" OR ")
+        (0..200)
+            .map(|i| format!("id = {i}"))
+            .collect::<Vec<_>>()
+            .join(" OR ")
     );
     assert!(parse_statement(&long_or).is_ok());
     let long_in = format!(
         "SELECT * FROM s WHERE id IN ({});",
-        (0..10_000).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+        (0..10_000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     assert!(parse_statement(&long_in).is_ok());
 }

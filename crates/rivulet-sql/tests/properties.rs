@@ -13,19 +13,143 @@ use rivulet_sql::{
 
 /// Fragments that make random inputs reach deep into the grammar.
 const FRAGMENTS: &[&str] = &[
-    "SELECT", "*", "a", "b", "s.x", "FROM", "s", ",", "(", ")", "-", "+", "1", "-7", "1.5", ".5",
-    "1e3", "2147483648", "'x'", "'it''s'", "`q`", "\"Q\"", "WHERE", "=", "<>", "<=", "AND", "OR",
-    "NOT", "CASE", "WHEN", "THEN", "ELSE", "END", "[", "]", "->", "=>", "x", "AS", "EMIT",
-    "CHANGES", "FINAL", "GROUP", "BY", "PARTITION", "HAVING", "WINDOW", "TUMBLING", "HOPPING",
-    "SESSION", "SIZE", "ADVANCE", "RETENTION", "GRACE", "PERIOD", "SECONDS", "MINUTE", ";",
-    "CREATE", "OR REPLACE", "STREAM", "TABLE", "SOURCE", "WITH", "KAFKA_TOPIC", "VALUE_FORMAT",
-    "KEY", "PRIMARY", "HEADERS", "HEADER", "MAP", "STRUCT", "ARRAY", ":=", "CAST", "INT",
-    "STRING", "DECIMAL", "<", ">", "LIKE", "ESCAPE", "IN", "BETWEEN", "IS", "NULL", "DISTINCT",
-    "LIMIT", "JOIN", "LEFT", "FULL", "OUTER", "ON", "WITHIN", "INSERT", "INTO", "VALUES", "DROP",
-    "IF", "EXISTS", "DELETE", "TOPIC", "SHOW", "LIST", "DESCRIBE", "EXTENDED", "EXPLAIN",
-    "PRINT", "BEGINNING", "INTERVAL", "SET", "UNSET", "DEFINE", "UNDEFINE", "${v}", "$${v}",
-    "TERMINATE", "ALL", "AT", "TIME", "ZONE", "TIMESTAMP", "||", "%", "/", "--c\n", "/*c*/",
-    "TRANSFORM", "COUNT", "SINK", "CONNECTOR", "TYPE", "ALTER", "ADD", "ASSERT", "TIMEOUT",
+    "SELECT",
+    "*",
+    "a",
+    "b",
+    "s.x",
+    "FROM",
+    "s",
+    ",",
+    "(",
+    ")",
+    "-",
+    "+",
+    "1",
+    "-7",
+    "1.5",
+    ".5",
+    "1e3",
+    "2147483648",
+    "'x'",
+    "'it''s'",
+    "`q`",
+    "\"Q\"",
+    "WHERE",
+    "=",
+    "<>",
+    "<=",
+    "AND",
+    "OR",
+    "NOT",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "[",
+    "]",
+    "->",
+    "=>",
+    "x",
+    "AS",
+    "EMIT",
+    "CHANGES",
+    "FINAL",
+    "GROUP",
+    "BY",
+    "PARTITION",
+    "HAVING",
+    "WINDOW",
+    "TUMBLING",
+    "HOPPING",
+    "SESSION",
+    "SIZE",
+    "ADVANCE",
+    "RETENTION",
+    "GRACE",
+    "PERIOD",
+    "SECONDS",
+    "MINUTE",
+    ";",
+    "CREATE",
+    "OR REPLACE",
+    "STREAM",
+    "TABLE",
+    "SOURCE",
+    "WITH",
+    "KAFKA_TOPIC",
+    "VALUE_FORMAT",
+    "KEY",
+    "PRIMARY",
+    "HEADERS",
+    "HEADER",
+    "MAP",
+    "STRUCT",
+    "ARRAY",
+    ":=",
+    "CAST",
+    "INT",
+    "STRING",
+    "DECIMAL",
+    "<",
+    ">",
+    "LIKE",
+    "ESCAPE",
+    "IN",
+    "BETWEEN",
+    "IS",
+    "NULL",
+    "DISTINCT",
+    "LIMIT",
+    "JOIN",
+    "LEFT",
+    "FULL",
+    "OUTER",
+    "ON",
+    "WITHIN",
+    "INSERT",
+    "INTO",
+    "VALUES",
+    "DROP",
+    "IF",
+    "EXISTS",
+    "DELETE",
+    "TOPIC",
+    "SHOW",
+    "LIST",
+    "DESCRIBE",
+    "EXTENDED",
+    "EXPLAIN",
+    "PRINT",
+    "BEGINNING",
+    "INTERVAL",
+    "SET",
+    "UNSET",
+    "DEFINE",
+    "UNDEFINE",
+    "${v}",
+    "$${v}",
+    "TERMINATE",
+    "ALL",
+    "AT",
+    "TIME",
+    "ZONE",
+    "TIMESTAMP",
+    "||",
+    "%",
+    "/",
+    "--c\n",
+    "/*c*/",
+    "TRANSFORM",
+    "COUNT",
+    "SINK",
+    "CONNECTOR",
+    "TYPE",
+    "ALTER",
+    "ADD",
+    "ASSERT",
+    "TIMEOUT",
 ];
 
 fn token_soup() -> impl Strategy<Value = String> {
@@ -199,10 +323,14 @@ fn expression() -> impl Strategy<Value = Expression> {
             0..4,
         );
         prop_oneof![
-            (inner.clone(), identifier())
-                .prop_map(|(b, field)| Expression::Dereference { base: boxed(b), field }),
-            (inner.clone(), inner.clone())
-                .prop_map(|(b, i)| Expression::Subscript { base: boxed(b), index: boxed(i) }),
+            (inner.clone(), identifier()).prop_map(|(b, field)| Expression::Dereference {
+                base: boxed(b),
+                field
+            }),
+            (inner.clone(), inner.clone()).prop_map(|(b, i)| Expression::Subscript {
+                base: boxed(b),
+                index: boxed(i)
+            }),
             (identifier(), prop::option::of(args)).prop_map(|(name, args)| {
                 Expression::FunctionCall(FunctionCall {
                     name,
@@ -221,10 +349,16 @@ fn expression() -> impl Strategy<Value = Expression> {
                     ArithmeticOp::Divide,
                     ArithmeticOp::Modulus,
                 ][op];
-                Expression::Arithmetic { op, left: boxed(l), right: boxed(r) }
+                Expression::Arithmetic {
+                    op,
+                    left: boxed(l),
+                    right: boxed(r),
+                }
             }),
-            (inner.clone(), inner.clone())
-                .prop_map(|(l, r)| Expression::Concat { left: boxed(l), right: boxed(r) }),
+            (inner.clone(), inner.clone()).prop_map(|(l, r)| Expression::Concat {
+                left: boxed(l),
+                right: boxed(r)
+            }),
             (0usize..6, inner.clone(), inner.clone()).prop_map(|(op, l, r)| {
                 let op = [
                     ComparisonOp::Eq,
@@ -234,7 +368,11 @@ fn expression() -> impl Strategy<Value = Expression> {
                     ComparisonOp::Gt,
                     ComparisonOp::GtEq,
                 ][op];
-                Expression::Comparison { op, left: boxed(l), right: boxed(r) }
+                Expression::Comparison {
+                    op,
+                    left: boxed(l),
+                    right: boxed(r),
+                }
             }),
             (any::<bool>(), inner.clone(), inner.clone()).prop_map(|(and, l, r)| {
                 Expression::Logical {
@@ -244,10 +382,16 @@ fn expression() -> impl Strategy<Value = Expression> {
                 }
             }),
             inner.clone().prop_map(|e| Expression::Not(boxed(e))),
-            (inner.clone(), any::<bool>())
-                .prop_map(|(e, negated)| Expression::IsNull { operand: boxed(e), negated }),
+            (inner.clone(), any::<bool>()).prop_map(|(e, negated)| Expression::IsNull {
+                operand: boxed(e),
+                negated
+            }),
             (inner.clone(), inner.clone(), any::<bool>()).prop_map(|(l, r, negated)| {
-                Expression::IsDistinctFrom { left: boxed(l), right: boxed(r), negated }
+                Expression::IsDistinctFrom {
+                    left: boxed(l),
+                    right: boxed(r),
+                    negated,
+                }
             }),
             (inner.clone(), inner.clone(), inner.clone(), any::<bool>()).prop_map(
                 |(e, low, high, negated)| Expression::Between {
@@ -257,10 +401,22 @@ fn expression() -> impl Strategy<Value = Expression> {
                     negated,
                 }
             ),
-            (inner.clone(), prop::collection::vec(inner.clone(), 1..4), any::<bool>()).prop_map(
-                |(e, list, negated)| Expression::InList { operand: boxed(e), list, negated }
-            ),
-            (inner.clone(), inner.clone(), prop::option::of(any::<char>()), any::<bool>())
+            (
+                inner.clone(),
+                prop::collection::vec(inner.clone(), 1..4),
+                any::<bool>()
+            )
+                .prop_map(|(e, list, negated)| Expression::InList {
+                    operand: boxed(e),
+                    list,
+                    negated
+                }),
+            (
+                inner.clone(),
+                inner.clone(),
+                prop::option::of(any::<char>()),
+                any::<bool>()
+            )
                 .prop_map(|(e, pattern, escape, negated)| Expression::Like {
                     operand: boxed(e),
                     pattern: boxed(pattern),
@@ -282,10 +438,14 @@ fn expression() -> impl Strategy<Value = Expression> {
                         else_result: else_result.map(boxed),
                     })
                 }),
-            (inner.clone(), data_type())
-                .prop_map(|(e, data_type)| Expression::Cast { operand: boxed(e), data_type }),
-            (inner.clone(), any::<String>())
-                .prop_map(|(e, zone)| Expression::AtTimeZone { operand: boxed(e), zone }),
+            (inner.clone(), data_type()).prop_map(|(e, data_type)| Expression::Cast {
+                operand: boxed(e),
+                data_type
+            }),
+            (inner.clone(), any::<String>()).prop_map(|(e, zone)| Expression::AtTimeZone {
+                operand: boxed(e),
+                zone
+            }),
             prop::collection::vec(inner.clone(), 0..3).prop_map(Expression::Array),
             prop::collection::vec((inner.clone(), inner.clone()), 0..3).prop_map(Expression::Map),
             prop::collection::vec((identifier(), inner), 0..3).prop_map(Expression::Struct),
@@ -321,4 +481,3 @@ proptest! {
         }
     }
 }
-

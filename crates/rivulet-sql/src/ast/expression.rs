@@ -259,8 +259,7 @@ impl Expression {
                 op: LogicalOp::Or, ..
             } => 1,
             Expression::Logical {
-                op: LogicalOp::And,
-                ..
+                op: LogicalOp::And, ..
             } => 2,
             Expression::Not(_) => 3,
             Expression::Comparison { .. }
@@ -288,10 +287,14 @@ impl Expression {
         match self {
             Expression::Literal(Literal::Integer(v)) => FirstChar::sign_if(*v < 0),
             Expression::Literal(Literal::BigInt(v)) => FirstChar::sign_if(*v < 0),
-            Expression::Literal(Literal::Decimal(d)) => FirstChar::sign_if(d.text().starts_with('-')),
+            Expression::Literal(Literal::Decimal(d)) => {
+                FirstChar::sign_if(d.text().starts_with('-'))
+            }
             Expression::Literal(Literal::Double(v)) => FirstChar::sign_if(v.is_sign_negative()),
             Expression::Unary { .. } => FirstChar::Sign,
-            Expression::AtTimeZone { operand: base, .. } if base.precedence() >= PREC_AT_TIME_ZONE => {
+            Expression::AtTimeZone { operand: base, .. }
+                if base.precedence() >= PREC_AT_TIME_ZONE =>
+            {
                 base.first_char()
             }
             Expression::Subscript { base, .. } | Expression::Dereference { base, .. }
@@ -401,13 +404,21 @@ fn write_unary(f: &mut fmt::Formatter<'_>, op: UnaryOp, operand: &Expression) ->
     }
 }
 
-fn write_dereference(f: &mut fmt::Formatter<'_>, base: &Expression, field: &Identifier) -> fmt::Result {
+fn write_dereference(
+    f: &mut fmt::Formatter<'_>,
+    base: &Expression,
+    field: &Identifier,
+) -> fmt::Result {
     write_operand(f, base, PREC_POSTFIX)?;
     f.write_str("->")?;
     fmt::Display::fmt(field, f)
 }
 
-fn write_subscript(f: &mut fmt::Formatter<'_>, base: &Expression, index: &Expression) -> fmt::Result {
+fn write_subscript(
+    f: &mut fmt::Formatter<'_>,
+    base: &Expression,
+    index: &Expression,
+) -> fmt::Result {
     write_operand(f, base, PREC_POSTFIX)?;
     f.write_str("[")?;
     write_operand(f, index, PREC_VALUE)?;
@@ -427,7 +438,11 @@ fn write_between(
     negated: bool,
 ) -> fmt::Result {
     write_operand(f, operand, PREC_VALUE)?;
-    f.write_str(if negated { " NOT BETWEEN " } else { " BETWEEN " })?;
+    f.write_str(if negated {
+        " NOT BETWEEN "
+    } else {
+        " BETWEEN "
+    })?;
     write_operand(f, low, PREC_VALUE)?;
     f.write_str(" AND ")?;
     write_operand(f, high, PREC_VALUE)
@@ -462,7 +477,11 @@ fn write_like(
     Ok(())
 }
 
-fn write_cast(f: &mut fmt::Formatter<'_>, operand: &Expression, data_type: &DataType) -> fmt::Result {
+fn write_cast(
+    f: &mut fmt::Formatter<'_>,
+    operand: &Expression,
+    data_type: &DataType,
+) -> fmt::Result {
     f.write_str("CAST(")?;
     write_operand(f, operand, 1)?;
     f.write_str(" AS ")?;
@@ -476,7 +495,11 @@ fn write_at_time_zone(f: &mut fmt::Formatter<'_>, operand: &Expression, zone: &s
     write_string_literal(f, zone)
 }
 
-fn write_type_constructor(f: &mut fmt::Formatter<'_>, type_name: &Identifier, value: &str) -> fmt::Result {
+fn write_type_constructor(
+    f: &mut fmt::Formatter<'_>,
+    type_name: &Identifier,
+    value: &str,
+) -> fmt::Result {
     f.write_str(&type_name.display_as_function())?;
     f.write_str(" ")?;
     write_string_literal(f, value)

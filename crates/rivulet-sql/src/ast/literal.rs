@@ -61,12 +61,18 @@ impl DecimalLiteral {
             None => (unsigned, "", false),
         };
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if (int_part.is_empty() && frac_part.is_empty()) || !all_digits(int_part) || !all_digits(frac_part)
+        if (int_part.is_empty() && frac_part.is_empty())
+            || !all_digits(int_part)
+            || !all_digits(frac_part)
         {
             return None;
         }
         let int_trimmed = int_part.trim_start_matches('0');
-        let int_canonical = if int_trimmed.is_empty() { "0" } else { int_trimmed };
+        let int_canonical = if int_trimmed.is_empty() {
+            "0"
+        } else {
+            int_trimmed
+        };
         let scale = u32::try_from(frac_part.len()).ok()?;
         let unscaled = format!("{int_trimmed}{frac_part}");
         let significant = unscaled.trim_start_matches('0').len().max(1);
@@ -136,7 +142,10 @@ mod tests {
         assert_eq!((d.text(), d.precision(), d.scale()), ("0.05", 2, 2));
         let d = DecimalLiteral::parse("007.").unwrap();
         assert_eq!((d.text(), d.precision(), d.scale()), ("7.", 1, 0));
-        assert_eq!(DecimalLiteral::parse("1.5").unwrap().negated().text(), "-1.5");
+        assert_eq!(
+            DecimalLiteral::parse("1.5").unwrap().negated().text(),
+            "-1.5"
+        );
         assert!(DecimalLiteral::parse(".").is_none());
     }
 

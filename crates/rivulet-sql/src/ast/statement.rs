@@ -193,11 +193,20 @@ impl ConnectorKind {
 /// What SHOW/LIST lists.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ShowTarget {
-    Streams { extended: bool },
-    Tables { extended: bool },
-    Queries { extended: bool },
+    Streams {
+        extended: bool,
+    },
+    Tables {
+        extended: bool,
+    },
+    Queries {
+        extended: bool,
+    },
     /// `SHOW [ALL] TOPICS [EXTENDED]`: ALL includes internal topics.
-    Topics { all: bool, extended: bool },
+    Topics {
+        all: bool,
+        extended: bool,
+    },
     Properties,
     Functions,
     Types,

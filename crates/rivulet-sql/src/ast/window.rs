@@ -66,7 +66,9 @@ pub struct TimeSpan {
 impl TimeSpan {
     /// `count` units, or `None` on overflow.
     pub fn of(count: u64, unit: TimeUnit) -> Option<TimeSpan> {
-        count.checked_mul(unit.millis()).map(|millis| TimeSpan { millis })
+        count
+            .checked_mul(unit.millis())
+            .map(|millis| TimeSpan { millis })
     }
 
     /// The same span in milliseconds.
@@ -86,7 +88,7 @@ impl fmt::Display for TimeSpan {
         ];
         let unit = units
             .into_iter()
-            .find(|u| self.millis != 0 && self.millis % u.millis() == 0)
+            .find(|u| self.millis != 0 && self.millis.is_multiple_of(u.millis()))
             .unwrap_or(TimeUnit::Millisecond);
         let count = self.millis / unit.millis();
         let name = if count == 1 {

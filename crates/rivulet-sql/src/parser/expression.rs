@@ -375,7 +375,9 @@ impl Parser<'_> {
     /// One primary. Every arm is a single call, so this frame stays small on recursion paths.
     fn parse_primary(&mut self) -> PResult<Expression> {
         match self.kind() {
-            TokenKind::Integer | TokenKind::Decimal | TokenKind::Double => self.parse_number_primary(),
+            TokenKind::Integer | TokenKind::Decimal | TokenKind::Double => {
+                self.parse_number_primary()
+            }
             TokenKind::String
             | TokenKind::Word(Some(Keyword::Null | Keyword::True | Keyword::False)) => {
                 self.parse_literal_primary()
@@ -593,10 +595,7 @@ impl Parser<'_> {
         if self.eat(closing) {
             Ok(())
         } else {
-            Err(self.unexpected(&[
-                Expected::Token(TokenKind::Comma),
-                Expected::Token(closing),
-            ]))
+            Err(self.unexpected(&[Expected::Token(TokenKind::Comma), Expected::Token(closing)]))
         }
     }
 

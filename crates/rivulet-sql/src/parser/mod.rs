@@ -183,7 +183,7 @@ impl<'a> Parser<'a> {
         self.nth(n).kind
     }
 
-    /// The token start of the current token (for statement text).
+    /// The index of the current token.
     pub(crate) fn position(&self) -> usize {
         self.pos
     }

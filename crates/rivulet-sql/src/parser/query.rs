@@ -107,9 +107,8 @@ impl Parser<'_> {
         self.restore(checkpoint);
 
         let expr = self.parse_expression()?;
-        let alias = if self.eat_keyword(Keyword::As) {
-            Some(self.parse_identifier()?)
-        } else if self.at_identifier() {
+        // `AS alias`, or a bare identifier as the alias.
+        let alias = if self.eat_keyword(Keyword::As) || self.at_identifier() {
             Some(self.parse_identifier()?)
         } else {
             None
@@ -176,9 +175,7 @@ impl Parser<'_> {
 
     fn parse_aliased_source(&mut self) -> PResult<AliasedSource> {
         let name = self.parse_identifier()?;
-        let alias = if self.eat_keyword(Keyword::As) {
-            Some(self.parse_identifier()?)
-        } else if self.at_implicit_source_alias() {
+        let alias = if self.eat_keyword(Keyword::As) || self.at_implicit_source_alias() {
             Some(self.parse_identifier()?)
         } else {
             None

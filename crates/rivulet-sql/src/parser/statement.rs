@@ -54,7 +54,9 @@ impl Parser<'_> {
             Some(Keyword::Create) => self.parse_create(),
             Some(Keyword::Insert) => self.parse_insert(),
             Some(Keyword::Drop) => self.parse_drop(),
-            Some(Keyword::Terminate | Keyword::Pause | Keyword::Resume) => self.parse_query_control(),
+            Some(Keyword::Terminate | Keyword::Pause | Keyword::Resume) => {
+                self.parse_query_control()
+            }
             Some(Keyword::Show | Keyword::List) => self.parse_show(),
             Some(Keyword::Describe) => self.parse_describe(),
             Some(Keyword::Explain) => self.parse_explain(),
@@ -631,10 +633,11 @@ impl Parser<'_> {
 
     fn parse_explain(&mut self) -> PResult<Statement> {
         self.advance();
-        if self.at_identifier()
-            && matches!(self.nth_kind(1), TokenKind::Semicolon | TokenKind::Eof)
+        if self.at_identifier() && matches!(self.nth_kind(1), TokenKind::Semicolon | TokenKind::Eof)
         {
-            return Ok(Statement::Explain(Explain::QueryId(self.parse_identifier()?)));
+            return Ok(Statement::Explain(Explain::QueryId(
+                self.parse_identifier()?,
+            )));
         }
         let statement = self.parse_statement()?;
         Ok(Statement::Explain(Explain::Statement(Box::new(statement))))

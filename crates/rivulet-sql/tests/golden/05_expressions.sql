@@ -217,3 +217,15 @@ SELECT CONCAT(a, '_', b) || '!' FROM s;
 -- case: modulus and negative subscript literal
 SELECT a % 2, -1[1] FROM s;
 -- expect: SELECT A % 2, -1[1] FROM S;
+
+-- case: redundant parentheses are dropped and needed ones kept
+SELECT a - (b - c), (a - b) - c, a * (b + c), (a * b) + c, -(a * b), (-a) * b, (a || b) || c FROM s;
+-- expect: SELECT A - (B - C), A - B - C, A * (B + C), A * B + C, -(A * B), -A * B, A || B || C FROM S;
+
+-- case: not of a conjunction keeps its parentheses
+SELECT * FROM s WHERE NOT (a AND b) OR (c OR d) AND (e);
+-- expect: SELECT * FROM S WHERE NOT (A AND B) OR (C OR D) AND E;
+
+-- case: predicate as group by key needs parentheses
+SELECT a = b AS eq, COUNT(*) FROM s GROUP BY (a = b), c EMIT CHANGES;
+-- expect: SELECT A = B AS EQ, COUNT(*) FROM S GROUP BY (A = B), C EMIT CHANGES;
