@@ -1,5 +1,6 @@
 //! Rivulet's HTTP surface on one listener: record ingest and reads, topic administration, the
-//! Sensor Logger push route, health and Prometheus metrics.
+//! Sensor Logger push route, ksqlDB's REST API (`/ksql`, `/info`, `/status`, …), health and
+//! Prometheus metrics.
 //!
 //! This crate owns routing, request limits, JSON error bodies and metrics. It must not hold
 //! business logic: decoding of domain payloads lives in `rivulet-connect`, storage behind the

@@ -9,6 +9,7 @@ use std::{
     },
 };
 
+use rivulet_engine::Engine;
 use rivulet_log::Log;
 
 use crate::{Metrics, ServerSettings};
@@ -17,6 +18,7 @@ use crate::{Metrics, ServerSettings};
 #[derive(Clone)]
 pub struct AppState {
     pub log: Arc<dyn Log>,
+    pub engine: Arc<Engine>,
     pub settings: Arc<ServerSettings>,
     pub metrics: Arc<Metrics>,
     null_key_cursor: Arc<AtomicU32>,
@@ -24,9 +26,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(settings: ServerSettings, log: Arc<dyn Log>, metrics: Arc<Metrics>) -> Self {
+    pub fn new(
+        settings: ServerSettings,
+        log: Arc<dyn Log>,
+        engine: Arc<Engine>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         AppState {
             log,
+            engine,
             settings: Arc::new(settings),
             metrics,
             null_key_cursor: Arc::new(AtomicU32::new(0)),

@@ -24,14 +24,17 @@ struct Harness {
     app: Router,
 }
 
-fn harness_with(settings: ServerSettings) -> Harness {
+async fn harness_with(settings: ServerSettings) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let metrics = Arc::new(Metrics::new());
     let mut config = EmbeddedConfig::new(dir.path());
     config.fsync = FsyncPolicy::Always;
     config.on_fsync = Some(metrics.fsync_observer());
     let log = EmbeddedLog::open(config).unwrap();
-    let app = rivulet_server::router(AppState::new(settings, log.clone(), metrics));
+    let engine = rivulet_engine::Engine::open(log.clone(), rivulet_engine::EngineConfig::default())
+        .await
+        .unwrap();
+    let app = rivulet_server::router(AppState::new(settings, log.clone(), engine, metrics));
     Harness {
         _dir: dir,
         log,
@@ -39,8 +42,8 @@ fn harness_with(settings: ServerSettings) -> Harness {
     }
 }
 
-fn harness() -> Harness {
-    harness_with(ServerSettings::default())
+async fn harness() -> Harness {
+    harness_with(ServerSettings::default()).await
 }
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -111,7 +114,7 @@ async fn all_records(
 
 #[tokio::test]
 async fn phone_batch_becomes_flattened_records_keyed_by_device() {
-    let h = harness();
+    let h = harness().await;
     let (status, answer) = post_json(
         &h.app,
         "/phone-producer/",
@@ -162,7 +165,7 @@ async fn phone_batch_becomes_flattened_records_keyed_by_device() {
 
 #[tokio::test]
 async fn phone_route_without_trailing_slash_and_every_good_fixture() {
-    let h = harness();
+    let h = harness().await;
     let mut total = 0;
     for (i, name) in [
         "triaxial-batch.json",
@@ -195,7 +198,7 @@ async fn phone_route_without_trailing_slash_and_every_good_fixture() {
 
 #[tokio::test]
 async fn every_malformed_fixture_gets_a_json_4xx_and_writes_nothing() {
-    let h = harness();
+    let h = harness().await;
     let cases = [
         ("missing-payload.json", 422, "payload"),
         ("payload-not-array.json", 422, "payload"),
@@ -249,7 +252,8 @@ async fn oversize_body_is_413_json_and_writes_nothing() {
     let h = harness_with(ServerSettings {
         max_body_bytes: 1024,
         ..ServerSettings::default()
-    });
+    })
+    .await;
     let (status, body) =
         post_json(&h.app, "/phone-producer/", fixture("mixed-batch-30.json")).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -259,12 +263,12 @@ async fn oversize_body_is_413_json_and_writes_nothing() {
         .into_bytes();
     let (status, body) = post_json(&h.app, "/topics/t/records", big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert!(h.log.list_topics().await.unwrap().is_empty());
+    assert!(!h.log.list_topics().await.unwrap().iter().any(|t| t == "t"));
 }
 
 #[tokio::test]
 async fn produce_and_read_json_records_with_keys_headers_and_partitions() {
-    let h = harness();
+    let h = harness().await;
     let (status, _) = post_json(
         &h.app,
         "/topics",
@@ -345,7 +349,7 @@ async fn produce_and_read_json_records_with_keys_headers_and_partitions() {
 
 #[tokio::test]
 async fn empty_batch_creates_topic_and_auto_create_can_be_off() {
-    let h = harness();
+    let h = harness().await;
     let (status, answer) = post_json(
         &h.app,
         "/topics/new-topic/records",
@@ -361,7 +365,8 @@ async fn empty_batch_creates_topic_and_auto_create_can_be_off() {
     let strict = harness_with(ServerSettings {
         auto_create_topics: false,
         ..ServerSettings::default()
-    });
+    })
+    .await;
     let (status, err) = post_json(
         &strict.app,
         "/topics/nope/records",
@@ -374,7 +379,7 @@ async fn empty_batch_creates_topic_and_auto_create_can_be_off() {
 
 #[tokio::test]
 async fn ndjson_lines_and_bad_line_number() {
-    let h = harness();
+    let h = harness().await;
     let (status, answer, _) = call(
         &h.app,
         "POST",
@@ -406,7 +411,7 @@ async fn ndjson_lines_and_bad_line_number() {
 
 #[tokio::test]
 async fn long_poll_waits_for_new_data_and_times_out() {
-    let h = harness();
+    let h = harness().await;
     post_json(
         &h.app,
         "/topics/live/records",
@@ -438,7 +443,7 @@ async fn long_poll_waits_for_new_data_and_times_out() {
 
 #[tokio::test]
 async fn topic_admin_and_errors() {
-    let h = harness();
+    let h = harness().await;
     let create = |name: &str| {
         json!({"name": name, "partitions": 2, "retention_ms": 60000, "retention_bytes": 1000000})
             .to_string()
@@ -474,7 +479,7 @@ async fn topic_admin_and_errors() {
 
 #[tokio::test]
 async fn health_and_metrics() {
-    let h = harness();
+    let h = harness().await;
     let (status, health) = get(&h.app, "/healthcheck").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(health["isHealthy"], true);

@@ -11,9 +11,10 @@ pub async fn healthcheck(State(state): State<AppState>) -> impl IntoResponse {
         "isHealthy": log_ok,
         "details": {
             "metastore": {"isHealthy": true},
-            "kafka": {"isHealthy": log_ok}
+            "kafka": {"isHealthy": log_ok},
+            "commandRunner": {"isHealthy": true}
         },
-        "ksqlServiceId": "default_"
+        "serverState": "READY"
     }))
 }
 

@@ -1,6 +1,7 @@
 //! The route table, and the middleware that counts every request per route in the metrics.
 
 mod health;
+mod ksql;
 mod phone;
 mod records;
 mod topics;
@@ -21,6 +22,11 @@ use crate::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthcheck", get(health::healthcheck))
+        .route("/ksql", post(ksql::ksql))
+        .route("/info", get(ksql::info))
+        .route("/clusterStatus", get(ksql::cluster_status))
+        .route("/status", get(ksql::statuses))
+        .route("/status/{kind}/{entity}/{action}", get(ksql::status))
         .route("/metrics", get(health::metrics))
         .route("/topics", get(topics::list).post(topics::create))
         .route(

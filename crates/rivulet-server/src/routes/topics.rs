@@ -1,9 +1,9 @@
-//! Topic administration: `GET /topics`, `POST /topics`, `GET /topics/{topic}`,
+//! Topic administration: `GET /topics[?internal=true]`, `POST /topics`, `GET /topics/{topic}`,
 //! `DELETE /topics/{topic}`.
 
 use axum::{
     body::Body,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::IntoResponse,
     Json,
@@ -14,8 +14,24 @@ use serde_json::json;
 
 use crate::{body::read_limited, ApiError, AppState};
 
-pub async fn list(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    let names = state.log.list_topics().await?;
+#[derive(Deserialize)]
+pub struct ListParams {
+    /// Also list internal topics (names starting with `_`, like the command log's).
+    #[serde(default)]
+    internal: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<impl IntoResponse, ApiError> {
+    let names: Vec<String> = state
+        .log
+        .list_topics()
+        .await?
+        .into_iter()
+        .filter(|n| params.internal || !n.starts_with('_'))
+        .collect();
     let mut topics = Vec::with_capacity(names.len());
     for name in names {
         match state.log.describe_topic(&name).await {

@@ -43,7 +43,11 @@ pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("listening on {}", resolved.server.listen))?;
     let addr = listener.local_addr()?;
-    let state = rivulet_server::AppState::new(resolved.server.clone(), log.clone(), metrics);
+    let engine = rivulet_engine::Engine::open(log.clone(), rivulet_engine::EngineConfig::default())
+        .await
+        .context("restoring the catalog from the command log")?;
+    let state =
+        rivulet_server::AppState::new(resolved.server.clone(), log.clone(), engine, metrics);
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = tokio::spawn(async move {
         rivulet_server::serve(listener, state, async move {

@@ -1,0 +1,781 @@
+//! The engine: runs scripts of statements against the catalog and the log, records the ones that
+//! change the catalog in the command log, and replays that log at start.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use rivulet_log::{Log, LogError, TopicSpec};
+use rivulet_sql::{
+    parse_statement, split_statements, substitute, CreateSource, DescribeTarget, DropSource,
+    Literal, ShowTarget, Statement,
+};
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+
+use crate::{
+    catalog::{Catalog, FormatSpec, Source, SourceKind},
+    column_definition,
+    command_log::{Command, CommandLog},
+    entity::{self, Entity},
+    error::{EngineError, QUERY_ENDPOINT},
+    session::Session,
+};
+
+/// How the engine is set up.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// ksqlDB's `ksql.service.id`.
+    pub service_id: String,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            service_id: "default_".into(),
+        }
+    }
+}
+
+impl EngineConfig {
+    /// The internal topic holding the command log.
+    pub fn command_topic(&self) -> String {
+        format!(
+            "_rivulet-{}_command_topic",
+            self.service_id.trim_end_matches('_')
+        )
+    }
+}
+
+/// A script that failed part-way: the error, the failing statement, and the entities of the
+/// statements before it (which stay executed).
+#[derive(Debug, Clone)]
+pub struct ScriptFailure {
+    pub error: EngineError,
+    pub statement_text: String,
+    pub entities: Vec<Entity>,
+}
+
+/// Status of one command, for `/status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandStatus {
+    pub status: String,
+    pub message: String,
+    pub query_id: Option<String>,
+}
+
+struct State {
+    catalog: Catalog,
+    statuses: BTreeMap<String, CommandStatus>,
+}
+
+/// Properties SHOW PROPERTIES lists, with their defaults.
+const DEFAULT_PROPERTIES: [(&str, &str); 4] = [
+    ("ksql.streams.auto.offset.reset", "latest"),
+    ("ksql.service.id", "default_"),
+    ("ksql.persistence.default.format.key", "KAFKA"),
+    ("ksql.persistence.wrap.single.values", "true"),
+];
+
+/// WITH properties CREATE STREAM/TABLE accepts.
+const CREATE_PROPERTIES: [&str; 12] = [
+    "KAFKA_TOPIC",
+    "KEY_FORMAT",
+    "VALUE_FORMAT",
+    "FORMAT",
+    "PARTITIONS",
+    "REPLICAS",
+    "RETENTION_MS",
+    "TIMESTAMP",
+    "TIMESTAMP_FORMAT",
+    "WRAP_SINGLE_VALUE",
+    "VALUE_DELIMITER",
+    "KEY_DELIMITER",
+];
+
+const SUPPORTED_FORMATS: [&str; 4] = ["JSON", "KAFKA", "DELIMITED", "NONE"];
+
+/// The engine of one server.
+pub struct Engine {
+    log: Arc<dyn Log>,
+    config: EngineConfig,
+    commands: CommandLog,
+    state: Mutex<State>,
+}
+
+impl Engine {
+    /// Opens the command log and replays it into the catalog.
+    pub async fn open(log: Arc<dyn Log>, config: EngineConfig) -> Result<Arc<Engine>, EngineError> {
+        let (commands, recorded) = CommandLog::open(log.clone(), &config.command_topic()).await?;
+        let engine = Engine {
+            log,
+            config,
+            commands,
+            state: Mutex::new(State {
+                catalog: Catalog::default(),
+                statuses: BTreeMap::new(),
+            }),
+        };
+        {
+            let mut state = engine.state.lock().await;
+            for c in &recorded {
+                let replayed = match parse_statement(&c.command.statement) {
+                    Ok(statement) => engine.replay(&mut state, &statement, &c.command).await,
+                    Err(e) => Err(e.into()),
+                };
+                if let Err(e) = replayed {
+                    tracing::warn!(sequence = c.sequence, statement = %c.command.statement, error = %e, "command could not be replayed");
+                }
+            }
+            if !recorded.is_empty() {
+                tracing::info!(
+                    commands = recorded.len(),
+                    "catalog restored from the command log"
+                );
+            }
+        }
+        Ok(Arc::new(engine))
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// A copy of the catalog.
+    pub async fn catalog(&self) -> Catalog {
+        self.state.lock().await.catalog.clone()
+    }
+
+    /// Status of one command by id.
+    pub async fn command_status(&self, id: &str) -> Option<CommandStatus> {
+        self.state.lock().await.statuses.get(id).cloned()
+    }
+
+    /// Every command's status by id.
+    pub async fn command_statuses(&self) -> BTreeMap<String, CommandStatus> {
+        self.state.lock().await.statuses.clone()
+    }
+
+    /// Runs a `/ksql` script statement by statement; SET/DEFINE affect the statements after them.
+    pub async fn execute_script(
+        &self,
+        sql: &str,
+        session: &mut Session,
+    ) -> Result<Vec<Entity>, ScriptFailure> {
+        let mut entities = Vec::new();
+        let sources = split_statements(sql).map_err(|e| ScriptFailure {
+            error: e.into(),
+            statement_text: sql.trim().to_string(),
+            entities: Vec::new(),
+        })?;
+        for source in sources {
+            let located = |e: rivulet_sql::SqlError| e.relocated(source.line, source.column);
+            let run = async {
+                let text = substitute(&source.text, &session.variables).map_err(located)?;
+                let statement = parse_statement(&text).map_err(located)?;
+                self.execute(&statement, &text, session).await
+            };
+            match run.await {
+                Ok(Some(entity)) => entities.push(entity),
+                Ok(None) => {}
+                Err(error) => {
+                    return Err(ScriptFailure {
+                        error,
+                        statement_text: source.text.clone(),
+                        entities,
+                    })
+                }
+            }
+        }
+        Ok(entities)
+    }
+
+    /// Runs one parsed statement; `text` is its statement text as run.
+    pub async fn execute(
+        &self,
+        statement: &Statement,
+        text: &str,
+        session: &mut Session,
+    ) -> Result<Option<Entity>, EngineError> {
+        match statement {
+            Statement::CreateSource(create) => {
+                let mut state = self.state.lock().await;
+                self.create_source(&mut state, create, text, session, false)
+                    .await
+                    .map(Some)
+            }
+            Statement::DropSource(drop) => {
+                let mut state = self.state.lock().await;
+                self.drop_source(&mut state, drop, text, false).await.map(Some)
+            }
+            Statement::Show(target) => self.show(target, text, session).await.map(Some),
+            Statement::Describe(target) => self.describe(target, text).await.map(Some),
+            Statement::SetProperty { name, value } => {
+                session.properties.insert(name.clone(), value.clone());
+                Ok(None)
+            }
+            Statement::UnsetProperty { name } => {
+                session.properties.remove(name);
+                Ok(None)
+            }
+            Statement::DefineVariable { name, value } => {
+                session.variables.define(name, value);
+                Ok(None)
+            }
+            Statement::UndefineVariable { name } => {
+                if session.variables.undefine(name) {
+                    Ok(None)
+                } else {
+                    Ok(Some(entity::warning(
+                        text,
+                        &format!("Cannot undefine variable '{name}' which was never defined"),
+                    )))
+                }
+            }
+            Statement::Query(_) | Statement::Print(_) => Err(EngineError::new(
+                QUERY_ENDPOINT,
+                "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT",
+            )),
+            other => Err(EngineError::statement(format!(
+                "Rivulet does not run this kind of statement yet: {}",
+                first_words(&other.to_string())
+            ))),
+        }
+    }
+
+    /// Replays a recorded command: the catalog change only, no topic changes, no new record.
+    async fn replay(
+        &self,
+        state: &mut State,
+        statement: &Statement,
+        command: &Command,
+    ) -> Result<(), EngineError> {
+        let mut session = Session {
+            properties: command.properties.clone(),
+            ..Session::default()
+        };
+        match statement {
+            Statement::CreateSource(create) => {
+                self.create_source(state, create, &command.statement, &mut session, true)
+                    .await?;
+            }
+            Statement::DropSource(drop) => {
+                self.drop_source(state, drop, &command.statement, true)
+                    .await?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    async fn record(
+        &self,
+        state: &mut State,
+        id: &str,
+        text: &str,
+        session: &Session,
+        message: &str,
+        replaying: bool,
+    ) -> Result<i64, EngineError> {
+        let sequence = if replaying {
+            -1
+        } else {
+            self.commands
+                .append(&Command {
+                    id: id.to_string(),
+                    statement: text.to_string(),
+                    properties: session.properties.clone(),
+                })
+                .await?
+        };
+        state.statuses.insert(
+            id.to_string(),
+            CommandStatus {
+                status: "SUCCESS".into(),
+                message: message.into(),
+                query_id: None,
+            },
+        );
+        Ok(sequence)
+    }
+
+    async fn create_source(
+        &self,
+        state: &mut State,
+        create: &CreateSource,
+        text: &str,
+        session: &Session,
+        replaying: bool,
+    ) -> Result<Entity, EngineError> {
+        let kind = SourceKind::from(create.kind);
+        let name = create.name.as_str().to_string();
+        let mut warnings = Vec::new();
+        if let Some(existing) = state.catalog.get(&name) {
+            if create.if_not_exists {
+                warnings.push(format!(
+                    "A {} with the same name already exists.",
+                    existing.kind.lower()
+                ));
+                let id = format!("{}/{}/create", kind.lower(), create.name.quoted());
+                return Ok(entity::current_status(
+                    text,
+                    &id,
+                    &format!("{} created", kind.title()),
+                    None,
+                    -1,
+                    &warnings,
+                ));
+            }
+            if !create.or_replace {
+                return Err(EngineError::statement(format!(
+                    "Cannot add {} '{name}': A {} with the same name already exists",
+                    kind.lower(),
+                    existing.kind.lower()
+                )));
+            }
+        }
+        let source = self.declare(kind, create, text, session, replaying).await?;
+        let id = format!("{}/{}/create", kind.lower(), create.name.quoted());
+        let message = format!("{} created", kind.title());
+        let sequence = self
+            .record(state, &id, text, session, &message, replaying)
+            .await?;
+        state.catalog.insert(source);
+        Ok(entity::current_status(
+            text, &id, &message, None, sequence, &warnings,
+        ))
+    }
+
+    /// Validates a CREATE STREAM/TABLE and builds its source, creating the topic when asked.
+    async fn declare(
+        &self,
+        kind: SourceKind,
+        create: &CreateSource,
+        text: &str,
+        session: &Session,
+        replaying: bool,
+    ) -> Result<Source, EngineError> {
+        let props = &create.properties;
+        let unknown: Vec<String> = props
+            .iter()
+            .map(|p| p.name.as_str().to_ascii_uppercase())
+            .filter(|n| !CREATE_PROPERTIES.contains(&n.as_str()))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(EngineError::statement(format!(
+                "Invalid config variable(s) in the WITH clause: {}",
+                unknown.join(",")
+            )));
+        }
+        let string_prop = |key: &str| -> Result<Option<String>, EngineError> {
+            match props.get(key) {
+                None => Ok(None),
+                Some(Literal::String(s)) => Ok(Some(s.clone())),
+                Some(other) => Err(EngineError::statement(format!(
+                    "Invalid value for {key}: expected a string, got {other}"
+                ))),
+            }
+        };
+        let int_prop = |key: &str| -> Result<Option<i64>, EngineError> {
+            match props.get(key) {
+                None => Ok(None),
+                Some(Literal::Integer(v)) => Ok(Some(i64::from(*v))),
+                Some(Literal::BigInt(v)) => Ok(Some(*v)),
+                Some(Literal::String(s)) => s.trim().parse().map(Some).map_err(|_| {
+                    EngineError::statement(format!(
+                        "Invalid value for {key}: '{s}' is not a number"
+                    ))
+                }),
+                Some(other) => Err(EngineError::statement(format!(
+                    "Invalid value for {key}: expected an integer, got {other}"
+                ))),
+            }
+        };
+        let topic = string_prop("KAFKA_TOPIC")?.ok_or_else(|| {
+            EngineError::statement(
+                "Missing required property \"KAFKA_TOPIC\" which has no default value.",
+            )
+        })?;
+        let format = string_prop("FORMAT")?;
+        let key_format = string_prop("KEY_FORMAT")?;
+        let value_format = string_prop("VALUE_FORMAT")?;
+        if format.is_some() && (key_format.is_some() || value_format.is_some()) {
+            return Err(EngineError::statement(
+                "Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.",
+            ));
+        }
+        let value_format = value_format.or_else(|| format.clone()).ok_or_else(|| {
+            EngineError::statement(
+                "Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the 'ksql.persistence.default.format.value' config.",
+            )
+        })?;
+        let key_format = key_format
+            .or(format)
+            .or_else(|| {
+                session
+                    .property("ksql.persistence.default.format.key")
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "KAFKA".into());
+        let mut key_format = FormatSpec::named(&key_format);
+        let mut value_format = FormatSpec::named(&value_format);
+        key_format.delimiter = string_prop("KEY_DELIMITER")?;
+        value_format.delimiter = string_prop("VALUE_DELIMITER")?;
+        for f in [&key_format, &value_format] {
+            if !SUPPORTED_FORMATS.contains(&f.name.as_str()) {
+                return Err(EngineError::statement(format!(
+                    "Format '{}' is not supported by Rivulet yet (supported: {})",
+                    f.name,
+                    SUPPORTED_FORMATS.join(", ")
+                )));
+            }
+        }
+        let schema = column_definition::schema(kind, &create.elements)?;
+        let keys = schema.keys().count();
+        if key_format.name == "KAFKA" && keys > 1 {
+            return Err(EngineError::statement(
+                "The 'KAFKA' format only supports a single field. Got: multiple key columns",
+            ));
+        }
+        if key_format.name == "NONE" && keys > 0 {
+            return Err(EngineError::statement(
+                "The 'NONE' format can only be used when no columns are defined. Got: key columns",
+            ));
+        }
+        let timestamp_column = match string_prop("TIMESTAMP")? {
+            None => None,
+            Some(t) => {
+                let name = t.to_ascii_uppercase();
+                let column = schema
+                    .column(&t)
+                    .or_else(|| schema.column(&name))
+                    .ok_or_else(|| {
+                        EngineError::statement(format!(
+                            "The TIMESTAMP column set in the WITH clause does not exist in the schema: '{name}'"
+                        ))
+                    })?;
+                let format = props.get("TIMESTAMP_FORMAT").is_some();
+                let ok = match column.data_type {
+                    rivulet_core::DataType::Bigint | rivulet_core::DataType::Timestamp => !format,
+                    rivulet_core::DataType::String => format,
+                    _ => false,
+                };
+                if !ok {
+                    return Err(EngineError::statement(format!(
+                        "Timestamp column, `{}`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.",
+                        column.name
+                    )));
+                }
+                Some(column.name.clone())
+            }
+        };
+        let wrap_single_value = match props.get("WRAP_SINGLE_VALUE") {
+            None => None,
+            Some(Literal::Boolean(b)) => Some(*b),
+            Some(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Some(true),
+            Some(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Some(false),
+            Some(other) => {
+                return Err(EngineError::statement(format!(
+                    "Invalid value for WRAP_SINGLE_VALUE: {other}"
+                )))
+            }
+        };
+        if !replaying {
+            self.ensure_topic(
+                kind,
+                create,
+                &topic,
+                int_prop("PARTITIONS")?,
+                int_prop("REPLICAS")?,
+                int_prop("RETENTION_MS")?,
+            )
+            .await?;
+        }
+        Ok(Source {
+            name: create.name.as_str().to_string(),
+            kind,
+            topic,
+            schema,
+            key_format,
+            value_format,
+            timestamp_column,
+            timestamp_format: string_prop("TIMESTAMP_FORMAT")?,
+            wrap_single_value,
+            is_source: create.is_source,
+            statement: text.to_string(),
+        })
+    }
+
+    async fn ensure_topic(
+        &self,
+        kind: SourceKind,
+        create: &CreateSource,
+        topic: &str,
+        partitions: Option<i64>,
+        replicas: Option<i64>,
+        retention_ms: Option<i64>,
+    ) -> Result<(), EngineError> {
+        match self.log.describe_topic(topic).await {
+            Ok(d) => {
+                if let Some(p) = partitions {
+                    if p != d.partitions.len() as i64 {
+                        return Err(EngineError::statement(format!(
+                            "A Kafka topic with the name '{topic}' already exists, with different partition/replica configuration than required. KSQL expects {p} partitions (topic has {}).",
+                            d.partitions.len()
+                        )));
+                    }
+                }
+                Ok(())
+            }
+            Err(LogError::UnknownTopic(_)) => {
+                let Some(partitions) = partitions else {
+                    return Err(EngineError::statement(format!(
+                        "Topic '{topic}' does not exist. If you want to create a new topic for the {kind} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE {upper} {name} ({cols}) WITH (KAFKA_TOPIC='{topic}', PARTITIONS=2, REPLICAS=1, FORMAT='JSON');",
+                        kind = kind.lower(),
+                        upper = kind.upper(),
+                        name = create.name.as_str(),
+                        cols = if kind == SourceKind::Table { "ID INT PRIMARY KEY, VAL STRING" } else { "ID INT, VAL STRING" },
+                    )));
+                };
+                let partitions = u32::try_from(partitions)
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| {
+                        EngineError::statement("PARTITIONS must be a positive integer")
+                    })?;
+                let mut spec = TopicSpec::new(topic, partitions);
+                spec.replication = replicas.and_then(|r| u16::try_from(r).ok()).unwrap_or(1);
+                spec.retention_ms = retention_ms;
+                self.log.create_topic(spec).await?;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn drop_source(
+        &self,
+        state: &mut State,
+        drop: &DropSource,
+        text: &str,
+        replaying: bool,
+    ) -> Result<Entity, EngineError> {
+        let kind = SourceKind::from(drop.kind);
+        let name = drop.name.as_str().to_string();
+        let id = format!("{}/{}/drop", kind.lower(), name);
+        let Some(source) = state.catalog.get(&name).cloned() else {
+            if drop.if_exists {
+                return Ok(entity::current_status(
+                    text,
+                    &id,
+                    &format!("Source {name} does not exist."),
+                    None,
+                    -1,
+                    &[],
+                ));
+            }
+            return Err(EngineError::statement(format!(
+                "{} {name} does not exist.",
+                kind.title()
+            )));
+        };
+        if source.kind != kind {
+            return Err(EngineError::statement(format!(
+                "Incompatible data source type is {}, but statement was DROP {}",
+                source.kind.upper(),
+                kind.upper()
+            )));
+        }
+        if drop.delete_topic && !replaying {
+            match self.log.delete_topic(&source.topic).await {
+                Ok(()) | Err(LogError::UnknownTopic(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let message = format!("Source {name} (topic: {}) was dropped.", source.topic);
+        let sequence = self
+            .record(state, &id, text, &Session::default(), &message, replaying)
+            .await?;
+        state.catalog.remove(&name);
+        Ok(entity::current_status(
+            text,
+            &id,
+            &message,
+            None,
+            sequence,
+            &[],
+        ))
+    }
+
+    async fn show(
+        &self,
+        target: &ShowTarget,
+        text: &str,
+        session: &Session,
+    ) -> Result<Entity, EngineError> {
+        match target {
+            ShowTarget::Streams { extended: false } => {
+                let state = self.state.lock().await;
+                Ok(entity::source_list(
+                    text,
+                    SourceKind::Stream,
+                    state.catalog.of_kind(SourceKind::Stream),
+                ))
+            }
+            ShowTarget::Tables { extended: false } => {
+                let state = self.state.lock().await;
+                Ok(entity::source_list(
+                    text,
+                    SourceKind::Table,
+                    state.catalog.of_kind(SourceKind::Table),
+                ))
+            }
+            ShowTarget::Streams { extended: true } => {
+                self.describe_all(SourceKind::Stream, text, true).await
+            }
+            ShowTarget::Tables { extended: true } => {
+                self.describe_all(SourceKind::Table, text, true).await
+            }
+            ShowTarget::Queries { extended: false } => Ok(
+                json!({"@type": "queries", "statementText": text, "queries": [], "warnings": []}),
+            ),
+            ShowTarget::Queries { extended: true } => Ok(
+                json!({"@type": "query_descriptions", "statementText": text, "queryDescriptions": [], "warnings": []}),
+            ),
+            ShowTarget::Topics { all, extended } => {
+                let mut topics = Vec::new();
+                for name in self.log.list_topics().await? {
+                    if name.starts_with('_') && !all {
+                        continue;
+                    }
+                    let Ok(d) = self.log.describe_topic(&name).await else {
+                        continue;
+                    };
+                    let replicas: Vec<u16> = d.partitions.iter().map(|_| d.replication).collect();
+                    let mut t = json!({"name": name, "replicaInfo": replicas});
+                    if *extended {
+                        t["consumerCount"] = json!(0);
+                        t["consumerGroupCount"] = json!(0);
+                    }
+                    topics.push(t);
+                }
+                let kind = if *extended {
+                    "kafka_topics_extended"
+                } else {
+                    "kafka_topics"
+                };
+                Ok(json!({"@type": kind, "statementText": text, "topics": topics, "warnings": []}))
+            }
+            ShowTarget::Properties => {
+                let mut properties = Vec::new();
+                let mut overwritten = Vec::new();
+                let mut defaults = Vec::new();
+                for (name, default) in DEFAULT_PROPERTIES {
+                    let value = session.property(name).map(str::to_string);
+                    if value.is_some() {
+                        overwritten.push(name);
+                    } else {
+                        defaults.push(name);
+                    }
+                    let level = if name.starts_with("ksql.streams.") {
+                        "QUERY"
+                    } else {
+                        "SERVER"
+                    };
+                    properties.push(json!({"name": name, "scope": "KSQL",
+                        "value": value.unwrap_or_else(|| default.to_string()),
+                        "editable": level == "QUERY", "level": level}));
+                }
+                Ok(
+                    json!({"@type": "properties", "statementText": text, "properties": properties,
+                    "overwrittenProperties": overwritten, "defaultProperties": defaults, "warnings": []}),
+                )
+            }
+            ShowTarget::Variables => {
+                let variables: Vec<Value> = session
+                    .variables
+                    .iter()
+                    .map(|(name, value)| json!({"name": name, "value": value}))
+                    .collect();
+                Ok(
+                    json!({"@type": "variables", "statementText": text, "variables": variables, "warnings": []}),
+                )
+            }
+            ShowTarget::Types => Ok(
+                json!({"@type": "type_list", "statementText": text, "types": {}, "warnings": []}),
+            ),
+            ShowTarget::Functions | ShowTarget::Connectors(_) | ShowTarget::ConnectorPlugins => {
+                Err(EngineError::statement(format!(
+                    "Rivulet does not run this kind of statement yet: {}",
+                    first_words(text)
+                )))
+            }
+        }
+    }
+
+    async fn describe_all(
+        &self,
+        kind: SourceKind,
+        text: &str,
+        extended: bool,
+    ) -> Result<Entity, EngineError> {
+        let sources: Vec<Source> = self
+            .state
+            .lock()
+            .await
+            .catalog
+            .of_kind(kind)
+            .cloned()
+            .collect();
+        let mut descriptions = Vec::new();
+        for s in &sources {
+            descriptions.push(self.source_description(s, extended).await);
+        }
+        Ok(
+            json!({"@type": "source_descriptions", "statementText": text, "sourceDescriptions": descriptions, "warnings": []}),
+        )
+    }
+
+    async fn source_description(&self, s: &Source, extended: bool) -> Value {
+        let (partitions, replication) = match self.log.describe_topic(&s.topic).await {
+            Ok(d) => (d.partitions.len() as u32, d.replication),
+            Err(_) => (0, 0),
+        };
+        entity::source_description(s, extended, partitions, replication)
+    }
+
+    async fn describe(&self, target: &DescribeTarget, text: &str) -> Result<Entity, EngineError> {
+        match target {
+            DescribeTarget::Source { name, extended } => {
+                let source = self.state.lock().await.catalog.get(name.as_str()).cloned();
+                let Some(source) = source else {
+                    return Err(EngineError::statement(format!(
+                        "Could not find STREAM/TABLE '{}' in the Metastore",
+                        name.as_str()
+                    )));
+                };
+                let description = self.source_description(&source, *extended).await;
+                Ok(json!({"@type": "sourceDescription", "statementText": text,
+                    "sourceDescription": description, "warnings": []}))
+            }
+            DescribeTarget::Streams { extended } => {
+                self.describe_all(SourceKind::Stream, text, *extended).await
+            }
+            DescribeTarget::Tables { extended } => {
+                self.describe_all(SourceKind::Table, text, *extended).await
+            }
+            DescribeTarget::Function(_) | DescribeTarget::Connector(_) => {
+                Err(EngineError::statement(format!(
+                    "Rivulet does not run this kind of statement yet: {}",
+                    first_words(text)
+                )))
+            }
+        }
+    }
+}
+
+/// The first three words of a statement, to name it in an error.
+fn first_words(text: &str) -> String {
+    text.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}

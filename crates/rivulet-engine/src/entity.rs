@@ -1,0 +1,148 @@
+//! The results statements produce, in ksqlDB's `/ksql` entity shapes (`currentStatus`,
+//! `streams`, `tables`, `sourceDescription`, `kafka_topics`, `properties`, …).
+//!
+//! It owns the JSON layout of each entity; it must not decide what a statement does.
+
+use rivulet_core::{ColumnKind, DataType};
+use serde_json::{json, Value};
+
+use crate::catalog::{Source, SourceKind};
+
+/// One `/ksql` result entity (a JSON object with `@type`).
+pub type Entity = Value;
+
+/// `currentStatus`: what a catalog-changing statement did.
+pub fn current_status(
+    statement_text: &str,
+    command_id: &str,
+    message: &str,
+    query_id: Option<&str>,
+    sequence: i64,
+    warnings: &[String],
+) -> Entity {
+    json!({
+        "@type": "currentStatus",
+        "statementText": statement_text,
+        "commandId": command_id,
+        "commandStatus": {"status": "SUCCESS", "message": message, "queryId": query_id},
+        "commandSequenceNumber": sequence,
+        "warnings": warnings.iter().map(|m| json!({"message": m})).collect::<Vec<_>>(),
+    })
+}
+
+/// A `warning_entity`.
+pub fn warning(statement_text: &str, message: &str) -> Entity {
+    json!({"@type": "warning_entity", "statementText": statement_text, "message": message, "warnings": []})
+}
+
+/// One item of SHOW STREAMS / SHOW TABLES.
+pub fn source_info(s: &Source) -> Value {
+    json!({
+        "type": s.kind.upper(),
+        "name": s.name,
+        "topic": s.topic,
+        "keyFormat": s.key_format.name,
+        "valueFormat": s.value_format.name,
+        "isWindowed": false,
+    })
+}
+
+/// `streams` or `tables`.
+pub fn source_list<'a>(
+    statement_text: &str,
+    kind: SourceKind,
+    sources: impl Iterator<Item = &'a Source>,
+) -> Entity {
+    let items: Vec<Value> = sources.map(source_info).collect();
+    match kind {
+        SourceKind::Stream => {
+            json!({"@type": "streams", "statementText": statement_text, "streams": items, "warnings": []})
+        }
+        SourceKind::Table => {
+            json!({"@type": "tables", "statementText": statement_text, "tables": items, "warnings": []})
+        }
+    }
+}
+
+/// A column type as DESCRIBE's `schema` object.
+pub fn schema_info(t: &DataType) -> Value {
+    let base = match t {
+        DataType::Boolean => "BOOLEAN",
+        DataType::Int => "INTEGER",
+        DataType::Bigint => "BIGINT",
+        DataType::Double => "DOUBLE",
+        DataType::Decimal { .. } => "DECIMAL",
+        DataType::String => "STRING",
+        DataType::Bytes => "BYTES",
+        DataType::Timestamp => "TIMESTAMP",
+        DataType::Date => "DATE",
+        DataType::Time => "TIME",
+        DataType::Array(_) => "ARRAY",
+        DataType::Map(..) => "MAP",
+        DataType::Struct(_) => "STRUCT",
+    };
+    let member = match t {
+        DataType::Array(e) => schema_info(e),
+        DataType::Map(_, v) => schema_info(v),
+        _ => Value::Null,
+    };
+    let fields = match t {
+        DataType::Struct(fields) => Value::Array(
+            fields
+                .iter()
+                .map(|f| json!({"name": f.name, "schema": schema_info(&f.data_type)}))
+                .collect(),
+        ),
+        _ => Value::Null,
+    };
+    let mut info = json!({"type": base, "fields": fields, "memberSchema": member});
+    if let DataType::Decimal { precision, scale } = t {
+        info["parameters"] = json!({"precision": precision, "scale": scale});
+    }
+    info
+}
+
+/// DESCRIBE's `sourceDescription` object.
+pub fn source_description(s: &Source, extended: bool, partitions: u32, replication: u16) -> Value {
+    let fields: Vec<Value> = s
+        .schema
+        .columns
+        .iter()
+        .map(|c| {
+            let mut f = json!({"name": c.name, "schema": schema_info(&c.data_type)});
+            match c.kind {
+                ColumnKind::Key => f["type"] = json!("KEY"),
+                ColumnKind::Header => {
+                    f["type"] = json!("HEADER");
+                    if let Some(k) = &c.header_key {
+                        f["headerKey"] = json!(k);
+                    }
+                }
+                ColumnKind::Value => {}
+            }
+            f
+        })
+        .collect();
+    json!({
+        "name": s.name,
+        "windowType": null,
+        "readQueries": [],
+        "writeQueries": [],
+        "fields": fields,
+        "type": s.kind.upper(),
+        "timestamp": s.timestamp_column.clone().unwrap_or_default(),
+        "statistics": "",
+        "errorStats": "",
+        "extended": extended,
+        "keyFormat": s.key_format.name,
+        "valueFormat": s.value_format.name,
+        "topic": s.topic,
+        "partitions": partitions,
+        "replication": replication,
+        "statement": s.statement,
+        "queryOffsetSummaries": [],
+        "sourceConstraints": [],
+        "clusterStatistics": [],
+        "clusterErrorStats": [],
+    })
+}

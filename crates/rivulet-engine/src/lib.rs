@@ -1,0 +1,25 @@
+//! Rivulet's engine: the catalog of streams and tables, the command log that makes it survive
+//! restarts, and the execution of statements against the log.
+//!
+//! This crate owns what a statement does once parsed: DDL changes the catalog and the command
+//! log, SHOW/DESCRIBE read it, and (in later issues) queries become running dataflows. It must
+//! not speak HTTP: the server turns its results ([`Entity`]) and errors ([`EngineError`]) into
+//! ksqlDB's REST shapes.
+//!
+//! Status: DDL (CREATE/DROP STREAM and TABLE), SHOW, DESCRIBE, SET/UNSET, DEFINE/UNDEFINE and the
+//! command log run; persistent and push queries are not built yet and are refused with a clear
+//! error naming the statement.
+
+pub mod catalog;
+pub mod column_definition;
+pub mod command_log;
+pub mod engine;
+pub mod entity;
+pub mod error;
+pub mod session;
+
+pub use catalog::{Catalog, FormatSpec, Source, SourceKind};
+pub use engine::{Engine, EngineConfig, ScriptFailure};
+pub use entity::Entity;
+pub use error::EngineError;
+pub use session::Session;
