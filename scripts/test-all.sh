@@ -1,34 +1,57 @@
 #!/usr/bin/env bash
 # Runs every test of Rivulet on a fresh machine: installs what the tests need, builds, checks
-# formatting and lints, and runs the whole test suite. Called by .ci/run; the README names it.
-set -euo pipefail
+# formatting and lints, runs the Rust test suite and the Python client tests (the real
+# ksql-python client against the real binary). Called by .ci/run; the README names it.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\n== %s\n' "$*"; }
+fail() { echo "FAILED: $*"; exit 1; }
 
-# Reuse one cargo target dir across runs and clones on this machine (dependencies build once).
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rivulet/target}"
+# Reuse one cargo target dir and one Python venv across runs and clones on this machine.
+cache="$HOME/.cache/rivulet"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$cache/target}"
 mkdir -p "$CARGO_TARGET_DIR"
 export CARGO_TERM_COLOR=never
 export CARGO_INCREMENTAL=0
+logs=$(mktemp -d)
 
 say "toolchain"
-cargo --version
-rustc --version
-rustup component list --installed 2>/dev/null | grep -E 'clippy|rustfmt' || true
+cargo --version && rustc --version || fail "no Rust toolchain"
 
 say "formatting (cargo fmt --check)"
-cargo fmt --all -- --check
+cargo fmt --all -- --check || fail "cargo fmt --check"
 
 say "lints (cargo clippy --all-targets -D warnings)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings || fail "cargo clippy"
 
-say "tests (cargo test --workspace)"
-cargo test --workspace --locked 2>&1 | tee "${TMPDIR:-/tmp}/rivulet-test.log"
-status=${PIPESTATUS[0]}
+say "Python test tools (venv in $cache/venv: pytest, ksql==0.10.2 as the seed pinned it)"
+venv="$cache/venv"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" || fail "python3 -m venv"
+fi
+if ! "$venv/bin/python" -c 'import pytest, ksql' 2>/dev/null; then
+  "$venv/bin/pip" install -q --upgrade pip wheel setuptools pytest || fail "pip install pytest"
+  # ksql 0.10.2's setup.py imports pip, so it cannot build in an isolated environment.
+  "$venv/bin/pip" install -q --no-build-isolation ksql==0.10.2 || fail "pip install ksql"
+fi
 
-passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "${TMPDIR:-/tmp}/rivulet-test.log" | awk '{s+=$4} END {print s+0}')
-failed=$(grep -Eo '[0-9]+ failed' "${TMPDIR:-/tmp}/rivulet-test.log" | awk '{s+=$1} END {print s+0}')
+say "Rust tests (cargo test --workspace)"
+cargo test --workspace --locked 2>&1 | tee "$logs/cargo.log"
+cargo_status=${PIPESTATUS[0]}
+
+say "Python client tests (pytest tests/python)"
+cargo build --locked -q -p rivulet || fail "cargo build"
+export RIVULET_BIN="$CARGO_TARGET_DIR/debug/rivulet"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider tests/python 2>&1 | tee "$logs/pytest.log"
+pytest_status=${PIPESTATUS[0]}
+
+passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$logs/cargo.log" | awk '{s+=$4} END {print s+0}')
+failed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed' "$logs/cargo.log" | awk '{s+=$6} END {print s+0}')
+py_passed=$(grep -Eo '[0-9]+ passed' "$logs/pytest.log" | tail -1 | awk '{print $1+0}')
+py_failed=$(grep -Eo '[0-9]+ failed' "$logs/pytest.log" | tail -1 | awk '{print $1+0}')
 echo
-echo "$passed passed, $failed failed"
-exit "$status"
+echo "$((passed + ${py_passed:-0})) passed, $((failed + ${py_failed:-0})) failed"
+if [ "$cargo_status" -ne 0 ] || [ "$pytest_status" -ne 0 ]; then
+  exit 1
+fi

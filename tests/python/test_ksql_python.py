@@ -1,0 +1,78 @@
+"""The ksql-python client (PyPI `ksql` 0.10.2, the version the phone-stream seed pinned) against
+Rivulet, unchanged: only the four `collections` aliases Python >= 3.10 removed are restored, as
+the seed would need on this Python."""
+
+import collections
+import collections.abc
+import json
+import urllib.request
+
+for _name in ("Iterable", "Mapping", "MutableMapping", "MutableSet"):
+    setattr(collections, _name, getattr(collections.abc, _name))
+
+import pytest  # noqa: E402
+from ksql import KSQLAPI  # noqa: E402
+from ksql.errors import KSQLError  # noqa: E402
+
+STREAM = "smartphone_sensor_stream"
+COLUMNS = [
+    "name varchar",
+    "time bigint",
+    "values_x double",
+    "values_y double",
+    "values_z double",
+    "messageId bigint",
+    "sessionId varchar",
+    "deviceId varchar",
+]
+
+
+def create_topic(url, name):
+    req = urllib.request.Request(
+        f"{url}/topics",
+        data=json.dumps({"name": name, "partitions": 1}).encode(),
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(req) as res:
+        assert res.status == 201
+
+
+def test_seed_backend_start_up_sequence(server):
+    create_topic(server, "smartphone-sensor-data")
+    client = KSQLAPI(server)  # checks /info
+
+    # The seed backend: `show streams`, create the stream when its name is not listed.
+    streams = client.ksql("show streams")
+    assert streams[0]["@type"] == "streams"
+    names = [s["name"].lower() for s in streams[0]["streams"]]
+    assert STREAM not in names
+    assert client.create_stream(
+        table_name=STREAM,
+        columns_type=COLUMNS,
+        topic="smartphone-sensor-data",
+        value_format="JSON",
+    )
+    streams = client.ksql("show streams")
+    assert [s["name"] for s in streams[0]["streams"]] == ["SMARTPHONE_SENSOR_STREAM"]
+    assert streams[0]["streams"][0]["topic"] == "smartphone-sensor-data"
+
+    described = client.ksql(f"describe {STREAM}")
+    fields = [f["name"] for f in described[0]["sourceDescription"]["fields"]]
+    assert fields == ["NAME", "TIME", "VALUES_X", "VALUES_Y", "VALUES_Z", "MESSAGEID", "SESSIONID", "DEVICEID"]
+
+
+def test_errors_reach_the_client_as_ksql_errors(server):
+    client = KSQLAPI(server)
+    with pytest.raises(KSQLError) as err:
+        client.ksql("describe nothing_here")
+    assert err.value.error_code == 40001
+    assert "NOTHING_HERE" in str(err.value)
+    with pytest.raises(KSQLError) as err:
+        client.ksql("CREATE STREAM s (a INT) WITH (kafka_topic='missing', value_format='JSON')")
+    assert err.value.error_code == 40001
+
+
+def test_properties(server):
+    client = KSQLAPI(server)
+    props = client.get_properties()
+    assert any(p["name"] == "ksql.streams.auto.offset.reset" for p in props)
