@@ -21,6 +21,17 @@ pub enum Command {
     Server(ServerArgs),
     /// Run the server with the phone simulator feeding it: everything on the embedded log.
     Demo(DemoArgs),
+    /// An interactive SQL client (ksqlDB dialect) for a running server; `-e`/`-f` run scripts.
+    Sql {
+        #[command(flatten)]
+        url: UrlArg,
+        /// Run these statements and exit
+        #[arg(short, long)]
+        execute: Option<String>,
+        /// Run the statements of this file and exit
+        #[arg(short, long)]
+        file: Option<PathBuf>,
+    },
     /// Administer and use topics through a running server.
     Topic {
         #[command(subcommand)]

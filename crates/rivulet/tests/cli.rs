@@ -192,3 +192,30 @@ fn bench_ingest_reports_throughput_and_latency() {
         requests * 30
     );
 }
+
+#[test]
+fn sql_client_runs_scripts_and_reports_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Proc::server(dir.path(), &[]);
+    let url = server.url.as_str();
+    let (ok, out, err) = rivulet(&[
+        "sql", "--url", url, "-e",
+        "CREATE STREAM s (id VARCHAR KEY, t DOUBLE) WITH (kafka_topic='s', partitions=2, value_format='JSON'); SHOW STREAMS; DESCRIBE s;",
+    ]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("Stream created"), "{out}");
+    assert!(
+        out.contains("| S           | s           | KAFKA      | JSON         | false    |"),
+        "{out}"
+    );
+    assert!(out.contains("STRING (key)"), "{out}");
+    let script = dir.path().join("bad.sql");
+    std::fs::write(&script, "SHOW STREAMS;\nDESCRIBE nope;\n").unwrap();
+    let (ok, out, err) = rivulet(&["sql", "--url", url, "-f", script.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        out.contains("Could not find STREAM/TABLE 'NOPE' in the Metastore"),
+        "{out}"
+    );
+    assert!(err.starts_with("error: "), "{err}");
+}

@@ -4,6 +4,7 @@ mod bench;
 mod demo;
 mod server;
 mod simulate;
+mod sql;
 mod topic;
 
 use crate::cli::{Cli, Command};
@@ -12,6 +13,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Server(args) => server::run(args).await,
         Command::Demo(args) => demo::run(args).await,
+        Command::Sql { url, execute, file } => sql::run(url.url, execute, file).await,
         Command::Topic { command } => topic::run(command).await,
         Command::Simulate { command } => simulate::run(command).await,
         Command::Bench { command } => bench::run(command).await,
