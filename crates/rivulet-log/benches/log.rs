@@ -1,5 +1,7 @@
 //! Benchmarks of the embedded log: appends of 100-byte records in batches of 1, 100 and 10,000
-//! under `fsync = never` and `fsync = always`, and a sequential read of 1,000,000 records.
+//! under `fsync = never` and `fsync = always`, a sequential read of 1,000,000 records (one call,
+//! active segment), and a consumer reading the same records 500 at a time from 8 MiB sealed
+//! segments after a reopen (their indexes loaded on demand into the index cache).
 //! Throughput is reported in records per second.
 
 use std::{hint::black_box, sync::Arc, time::Duration};
@@ -98,5 +100,51 @@ fn read(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, append, read);
+fn read_sealed(c: &mut Criterion) {
+    const TOTAL: usize = 1_000_000;
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = EmbeddedConfig::new(dir.path());
+    config.fsync = FsyncPolicy::Never;
+    config.segment_bytes = 8 << 20;
+    config.retention_check_interval = Duration::ZERO;
+    let log = EmbeddedLog::open(config.clone()).expect("open log");
+    rt.block_on(async {
+        log.create_topic(TopicSpec::new("read", 1))
+            .await
+            .expect("create topic");
+        let batch = records(1_000);
+        for _ in 0..TOTAL / batch.len() {
+            log.append("read", 0, batch.clone()).await.expect("append");
+        }
+    });
+    log.close();
+    drop(log);
+    // Reopened: every segment but the last is sealed, its indexes on disk only.
+    let log = EmbeddedLog::open(config).expect("reopen log");
+    let limits = ReadLimits {
+        max_records: 500,
+        max_bytes: 64 << 10,
+    };
+    let mut group = c.benchmark_group("read");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(TOTAL as u64));
+    group.bench_function("sealed_segments_500_per_call", |b| {
+        b.iter(|| {
+            let (mut offset, mut read) = (0i64, 0usize);
+            while read < TOTAL {
+                let batch = rt
+                    .block_on(log.read("read", 0, offset, limits))
+                    .expect("read");
+                read += batch.records.len();
+                offset = batch.next_offset;
+                black_box(batch);
+            }
+            read
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, append, read, read_sealed);
 criterion_main!(benches);

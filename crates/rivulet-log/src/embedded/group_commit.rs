@@ -5,7 +5,8 @@
 //! round snapshots how far the partition was written, fsyncs sealed segments, the directory and
 //! the active segment, then publishes the new high watermark, waking every append it covers.
 //! Appends that arrive while a round's fsync runs are covered by the next round. Sealing of
-//! rolled segments (index files, fsync, recovery point) also happens here, for every policy.
+//! rolled segments (index files, fsync, handing their indexes to the bounded index cache,
+//! recovery point) also happens here, for every policy.
 //!
 //! This module owns when and on which thread partitions are synced. It must never run on a
 //! tokio worker thread and must not change what a partition contains.
@@ -172,6 +173,8 @@ impl Partition {
                 segment.sync_log(observer)?;
                 if !deleted {
                     segment.write_index_files(observer)?;
+                    // Its entries now live in the files: memory keeps them only while cached.
+                    segment.seal_indexes();
                 }
             }
             if !sealed.is_empty() && !deleted {

@@ -14,7 +14,24 @@ pub struct IndexEntry {
     pub position: u32,
 }
 
-const ENTRY_LEN: usize = 8;
+/// Bytes of one entry in the `.index` file.
+pub const ENTRY_LEN: usize = 8;
+
+impl IndexEntry {
+    /// Whether the entry can locate a frame of a log of `log_size` bytes (the first frame, at
+    /// position 0, is never indexed).
+    pub fn points_into(&self, log_size: u64) -> bool {
+        self.position > 0 && u64::from(self.position) < log_size
+    }
+
+    /// Parses one entry of the `.index` file form.
+    pub fn from_bytes(chunk: [u8; ENTRY_LEN]) -> IndexEntry {
+        IndexEntry {
+            relative_offset: u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]),
+            position: u32::from_le_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]),
+        }
+    }
+}
 
 /// The sparse offset index of one segment.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +81,16 @@ impl OffsetIndex {
         self.entries.last().copied()
     }
 
+    /// Heap bytes the entries take.
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<IndexEntry>()
+    }
+
+    /// Gives back spare capacity (for an index that no longer grows).
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+    }
+
     /// Number of entries.
     #[cfg(test)]
     pub fn len(&self) -> usize {
@@ -94,11 +121,10 @@ impl OffsetIndex {
         }
         let mut entries = Vec::with_capacity(bytes.len() / ENTRY_LEN);
         for chunk in bytes.chunks_exact(ENTRY_LEN) {
-            let e = IndexEntry {
-                relative_offset: u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]),
-                position: u32::from_le_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]),
-            };
-            if u64::from(e.position) >= log_size || e.position == 0 {
+            let mut raw = [0u8; ENTRY_LEN];
+            raw.copy_from_slice(chunk);
+            let e = IndexEntry::from_bytes(raw);
+            if !e.points_into(log_size) {
                 return Err("index entry points outside the log");
             }
             if let Some(prev) = entries.last() {

@@ -23,7 +23,7 @@ use super::{
     durable::FsyncObserver,
     group_commit::SyncQueue,
     recovery,
-    segment::Segment,
+    segment::{IndexSettings, Segment},
 };
 use crate::{FsyncPolicy, LogError, LogResult, PartitionDescription, ReadBatch, ReadLimits};
 
@@ -40,7 +40,8 @@ pub struct PartitionSettings {
     pub fsync: FsyncPolicy,
     pub segment_bytes: u64,
     pub segment_ms: i64,
-    pub index_interval: u64,
+    /// Index interval and the log's cache of sealed segments' indexes.
+    pub index: IndexSettings,
     pub observer: FsyncObserver,
 }
 
@@ -116,8 +117,7 @@ impl Partition {
         settings: Arc<PartitionSettings>,
         sync_queue: SyncQueue,
     ) -> LogResult<Arc<Partition>> {
-        let segments =
-            recovery::recover_partition(dir, settings.index_interval, &settings.observer)?;
+        let segments = recovery::recover_partition(dir, &settings.index, &settings.observer)?;
         let segments: Vec<Arc<Segment>> = segments.into_iter().map(Arc::new).collect();
         let active = segments.last().cloned().ok_or_else(|| LogError::Corrupt {
             path: dir.display().to_string(),
@@ -186,10 +186,7 @@ impl Partition {
         }
         let base_offset = w.next_offset;
         let header = batch::seal_frame(frame, base_offset, enc);
-        if let Err((e, restored)) =
-            w.active
-                .append_frame(frame, &header, self.settings.index_interval)
-        {
+        if let Err((e, restored)) = w.active.append_frame(frame, &header) {
             let err = LogError::io(w.active.log_path(), e);
             if !restored {
                 let failure: Arc<str> =
@@ -244,7 +241,11 @@ impl Partition {
 
     /// Starts a new active segment at the next offset; the old one waits for its sealing sync.
     fn roll(&self, w: &mut Writer) -> LogResult<()> {
-        let segment = Arc::new(Segment::create(&self.dir, w.next_offset)?);
+        let segment = Arc::new(Segment::create(
+            &self.dir,
+            w.next_offset,
+            &self.settings.index,
+        )?);
         let old = std::mem::replace(&mut w.active, segment.clone());
         w.sealed_unsynced.push(old);
         self.segments.write().push(segment);
@@ -327,7 +328,7 @@ impl Partition {
         let mut segment = self.segment_for(next)?;
         'segments: loop {
             let mut cursor =
-                segment.frames(segment.position_for(next), segment.size(), initial_chunk);
+                segment.frames(segment.position_for(next)?, segment.size(), initial_chunk);
             while let Some(frame) = cursor.next_frame()? {
                 let header = frame.header;
                 if header.base_offset >= hw {
@@ -397,7 +398,7 @@ impl Partition {
                 continue;
             }
             let mut cursor = segment.frames(
-                segment.position_for_timestamp(timestamp),
+                segment.position_for_timestamp(timestamp)?,
                 segment.size(),
                 64 << 10,
             );

@@ -1,8 +1,9 @@
 //! Opening a partition directory after a clean or unclean shutdown: find the segments, trust
-//! the ones below the recovery point (checking only their index tails), scan and validate every
-//! frame of the rest, cut a torn or corrupt tail away, and rebuild their indexes. Also owns the
-//! `recovery-point` file: the base offset below which every segment is known to be fully
-//! synced and sealed.
+//! the ones below the recovery point (checking only the sizes and last entries of their index
+//! files and the frames after the last offset entry, without loading the indexes: segments load
+//! them on demand), scan and validate every frame of the rest, cut a torn or corrupt tail away,
+//! and rebuild their indexes. Also owns the `recovery-point` file: the base offset below which
+//! every segment is known to be fully synced and sealed.
 //!
 //! This module owns startup repair only. It must not be used on a live partition, and it must
 //! never remove a frame below the recovery point.
@@ -18,9 +19,9 @@ use tracing::warn;
 use super::{
     batch::{self, BatchHeader, FrameError},
     durable::{self, FsyncObserver},
-    index::OffsetIndex,
-    segment::{self, Indexes, RecoveredSegment, Segment},
-    time_index::TimeIndex,
+    index::{self, IndexEntry},
+    segment::{self, IndexSettings, Indexes, RecoveredSegment, Segment},
+    time_index::{self, TimeEntry},
 };
 use crate::{LogError, LogResult};
 
@@ -56,13 +57,14 @@ pub fn write_recovery_point(dir: &Path, offset: i64, observer: &FsyncObserver) -
 /// gets one empty segment at offset 0.
 pub fn recover_partition(
     dir: &Path,
-    index_interval: u64,
+    index: &IndexSettings,
     observer: &FsyncObserver,
 ) -> LogResult<Vec<Segment>> {
+    let index_interval = index.interval;
     durable::ensure_dir(dir)?;
     let bases = list_segments(dir)?;
     if bases.is_empty() {
-        let seg = Segment::create(dir, 0)?;
+        let seg = Segment::create(dir, 0, index)?;
         durable::sync_dir(dir, observer)?;
         return Ok(vec![seg]);
     }
@@ -118,7 +120,7 @@ pub fn recover_partition(
             size: scan.valid_end,
             end_offset: scan.end_offset,
             max_timestamp: scan.max_timestamp,
-            indexes: scan.indexes,
+            indexes: Some(scan.indexes),
         });
         if failed && i < last {
             warn!(
@@ -133,19 +135,23 @@ pub fn recover_partition(
 
     let segments: Vec<Segment> = recovered
         .into_iter()
-        .map(|r| Segment::from_recovered(dir, r))
+        .map(|r| Segment::from_recovered(dir, r, index))
         .collect();
-    // Seal the scanned segments that are no longer active so the next open trusts them.
+    // Seal the scanned segments that are no longer active so the next open trusts them (and
+    // rewrite the index files of trusted segments that needed a full scan).
     let active_base = segments.last().map_or(0, Segment::base_offset);
-    let scanned_sealed: Vec<&Segment> = segments
+    let to_seal: Vec<&Segment> = segments
         .iter()
-        .filter(|s| s.base_offset() >= bases[first_scanned] && s.base_offset() < active_base)
+        .filter(|s| s.base_offset() < active_base && s.has_resident_indexes())
         .collect();
-    for seg in &scanned_sealed {
-        seg.sync_log(observer)?;
+    for seg in &to_seal {
+        if seg.base_offset() >= bases[first_scanned] {
+            seg.sync_log(observer)?;
+        }
         seg.write_index_files(observer)?;
+        seg.seal_indexes();
     }
-    if changed || !scanned_sealed.is_empty() {
+    if changed || !to_seal.is_empty() {
         durable::sync_dir(dir, observer)?;
     }
     if active_base != recovery_point {
@@ -179,20 +185,21 @@ fn list_segments(dir: &Path) -> LogResult<Vec<i64>> {
     Ok(logs)
 }
 
-/// Loads a segment below the recovery point from its index files, checking the index tail
-/// against the log; falls back to a full scan (without truncating) if they disagree.
+/// Opens a segment below the recovery point without loading its indexes, checking the index
+/// tails against the log; falls back to a full scan (without truncating) if they disagree, and
+/// then returns the rebuilt indexes (for the caller to write).
 fn load_trusted(dir: &Path, base: i64, index_interval: u64) -> LogResult<RecoveredSegment> {
     let path = segment::log_path(dir, base);
     let file = open_rw(&path)?;
     let size = file_len(&file, &path)?;
-    if let Some(r) = try_index_files(dir, &file, &path, base, size)? {
+    if let Some((end_offset, max_timestamp)) = check_index_tails(dir, &file, &path, base, size)? {
         return Ok(RecoveredSegment {
             base_offset: base,
             file,
             size,
-            end_offset: r.0,
-            max_timestamp: r.1,
-            indexes: r.2,
+            end_offset,
+            max_timestamp,
+            indexes: None,
         });
     }
     let scan = scan_frames(&file, &path, base, 0, size, base, true, index_interval)?;
@@ -210,49 +217,79 @@ fn load_trusted(dir: &Path, base: i64, index_interval: u64) -> LogResult<Recover
         size,
         end_offset: scan.end_offset,
         max_timestamp: scan.max_timestamp,
-        indexes: scan.indexes,
+        indexes: Some(scan.indexes),
     })
 }
 
-/// Reads and checks the index files of a sealed segment; `None` if they are missing or wrong.
-fn try_index_files(
+/// Checks the index files of a sealed segment cheaply, without loading them: whole entries,
+/// the last offset entry inside the log and the frames after it valid and continuing its
+/// offset. Returns the segment's end offset and max timestamp, or `None` when the files are
+/// missing or disagree with the log. (The entries before the last are checked when a lookup
+/// loads them; see `Segment`.)
+fn check_index_tails(
     dir: &Path,
     file: &File,
     path: &Path,
     base: i64,
     size: u64,
-) -> LogResult<Option<(i64, i64, Indexes)>> {
-    let (Ok(offsets), Ok(times)) = (
-        fs::read(segment::index_path(dir, base)),
-        fs::read(segment::time_index_path(dir, base)),
-    ) else {
-        return Ok(None);
+) -> LogResult<Option<(i64, i64)>> {
+    let lasts =
+        last_entry::<{ index::ENTRY_LEN }>(&segment::index_path(dir, base)).and_then(|offsets| {
+            last_entry::<{ time_index::ENTRY_LEN }>(&segment::time_index_path(dir, base))
+                .map(|times| (offsets, times))
+        });
+    let (last_offset, last_time) = match lasts {
+        Ok((offsets, times)) => (
+            offsets.map(IndexEntry::from_bytes),
+            times.map(TimeEntry::from_bytes),
+        ),
+        Err(reason) => {
+            warn!(path = %path.display(), %reason, "unusable index files; rebuilding them");
+            return Ok(None);
+        }
     };
-    let (Ok(offsets), Ok(times)) = (
-        OffsetIndex::from_bytes(&offsets, size),
-        TimeIndex::from_bytes(&times),
-    ) else {
-        warn!(path = %path.display(), "invalid index files; rebuilding them");
-        return Ok(None);
-    };
-    let (from, expected) = match offsets.last() {
+    let (from, expected) = match last_offset {
+        Some(e) if !e.points_into(size) => {
+            warn!(path = %path.display(), "index points outside the log; rebuilding it");
+            return Ok(None);
+        }
         Some(e) => (u64::from(e.position), base + i64::from(e.relative_offset)),
         None => (0, base),
     };
     let tail = scan_frames(file, path, base, from, size, expected, false, 0)?;
-    if tail.failure.is_some() {
+    let time_past_end =
+        last_time.is_some_and(|e| i64::from(e.relative_offset) > tail.end_offset - base);
+    if tail.failure.is_some() || time_past_end {
         warn!(path = %path.display(), "index files disagree with the log; rebuilding them");
         return Ok(None);
     }
-    let max_timestamp = times
-        .last()
+    let max_timestamp = last_time
         .map_or(i64::MIN, |e| e.timestamp)
         .max(tail.max_timestamp);
-    Ok(Some((
-        tail.end_offset,
-        max_timestamp,
-        Indexes { offsets, times },
-    )))
+    Ok(Some((tail.end_offset, max_timestamp)))
+}
+
+/// The last entry of an index file of `N`-byte entries (`None` when it has none); an error
+/// when it is missing, unreadable or not a whole number of entries.
+fn last_entry<const N: usize>(path: &Path) -> Result<Option<[u8; N]>, String> {
+    let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let len = file
+        .metadata()
+        .map_err(|e| format!("cannot stat {}: {e}", path.display()))?
+        .len();
+    if len % N as u64 != 0 {
+        return Err(format!(
+            "{} is not a whole number of entries ({len} bytes)",
+            path.display()
+        ));
+    }
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut entry = [0u8; N];
+    file.read_exact_at(&mut entry, len - N as u64)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(Some(entry))
 }
 
 /// What a scan of frames found.
@@ -434,6 +471,14 @@ mod tests {
     use rivulet_core::Record;
 
     use super::*;
+    use crate::embedded::index_cache::IndexCache;
+
+    fn settings(interval: u64) -> IndexSettings {
+        IndexSettings {
+            interval,
+            cache: std::sync::Arc::new(IndexCache::new(1 << 20)),
+        }
+    }
 
     fn write_frames(dir: &Path, base: i64, batches: usize) -> Vec<u8> {
         let mut data = Vec::new();
@@ -455,7 +500,7 @@ mod tests {
         let mut torn = data.clone();
         torn.extend_from_slice(&batch::encode_frame(200, &[Record::default()]).unwrap()[..20]);
         fs::write(segment::log_path(dir.path(), 0), &torn).unwrap();
-        let segs = recover_partition(dir.path(), 1024, &None).unwrap();
+        let segs = recover_partition(dir.path(), &settings(1024), &None).unwrap();
         assert_eq!(segs.len(), 1);
         assert_eq!(segs[0].size(), data.len() as u64);
         assert_eq!(segs[0].end_offset(), 200);
@@ -478,7 +523,7 @@ mod tests {
         second.truncate(cut);
         fs::write(segment::log_path(dir.path(), 20), &second).unwrap();
         write_frames(dir.path(), 40, 10);
-        let segs = recover_partition(dir.path(), 256, &None).unwrap();
+        let segs = recover_partition(dir.path(), &settings(256), &None).unwrap();
         assert_eq!(segs.len(), 2);
         assert_eq!(segs[1].end_offset(), 38);
         assert!(!segment::log_path(dir.path(), 40).exists());
@@ -486,9 +531,76 @@ mod tests {
         assert_eq!(read_recovery_point(dir.path()), 20);
         assert!(segment::index_path(dir.path(), 0).exists());
         drop(segs);
-        let segs = recover_partition(dir.path(), 256, &None).unwrap();
+        let segs = recover_partition(dir.path(), &settings(256), &None).unwrap();
         assert_eq!(segs[0].end_offset(), 20);
         assert_eq!(segs[0].max_timestamp(), 19);
         assert_eq!(segs[1].end_offset(), 38);
+    }
+
+    /// Three sealed segments of 10 frames (20 records) each and an active one, all below or at
+    /// the recovery point after a first recovery.
+    fn sealed_partition(dir: &Path) {
+        for base in [0, 20, 40, 60] {
+            write_frames(dir, base, 10);
+        }
+        drop(recover_partition(dir, &settings(256), &None).unwrap());
+        assert_eq!(read_recovery_point(dir), 60);
+    }
+
+    #[test]
+    fn trusted_segments_open_without_loading_their_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        sealed_partition(dir.path());
+        let index = settings(256);
+        let segs = recover_partition(dir.path(), &index, &None).unwrap();
+        assert_eq!(segs.len(), 4);
+        for (i, seg) in segs[..3].iter().enumerate() {
+            assert!(!seg.has_resident_indexes(), "segment {i}");
+            assert_eq!(seg.end_offset(), 20 * (i as i64 + 1));
+            assert_eq!(seg.max_timestamp(), 19);
+        }
+        assert!(
+            segs[3].has_resident_indexes(),
+            "the active segment keeps its indexes"
+        );
+        assert_eq!(index.cache.stats(), IndexCache::new(1 << 20).stats());
+        // A lookup loads one segment's indexes, from the files.
+        let position = segs[1].position_for(35).unwrap();
+        assert!(position > 0);
+        let stats = index.cache.stats();
+        assert_eq!((stats.loads, stats.rebuilds, stats.entries), (1, 0, 1));
+    }
+
+    #[test]
+    fn trusted_segments_with_broken_index_tails_are_scanned_and_get_new_index_files() {
+        let dir = tempfile::tempdir().unwrap();
+        sealed_partition(dir.path());
+        let good = fs::read(segment::index_path(dir.path(), 20)).unwrap();
+        let good_times = fs::read(segment::time_index_path(dir.path(), 20)).unwrap();
+        assert!(!good.is_empty());
+        // Missing, torn, and pointing at the wrong frame.
+        fs::remove_file(segment::index_path(dir.path(), 0)).unwrap();
+        fs::write(segment::index_path(dir.path(), 20), &good[..good.len() - 3]).unwrap();
+        let mut wrong = good.clone();
+        let n = wrong.len();
+        wrong[n - 8..n - 4].copy_from_slice(&3u32.to_le_bytes());
+        fs::write(segment::index_path(dir.path(), 40), &wrong).unwrap();
+        let index = settings(256);
+        let segs = recover_partition(dir.path(), &index, &None).unwrap();
+        for (i, seg) in segs[..3].iter().enumerate() {
+            assert_eq!(seg.end_offset(), 20 * (i as i64 + 1), "segment {i}");
+            assert!(!seg.has_resident_indexes(), "sealed again after the scan");
+        }
+        for base in [0, 20, 40] {
+            assert_eq!(
+                fs::read(segment::index_path(dir.path(), base)).unwrap(),
+                good
+            );
+            assert_eq!(
+                fs::read(segment::time_index_path(dir.path(), base)).unwrap(),
+                good_times
+            );
+        }
+        assert_eq!(read_recovery_point(dir.path()), 60);
     }
 }

@@ -1,26 +1,37 @@
 //! One segment of a partition: a `<base_offset:020>.log` file of frames with its `.index` and
 //! `.timeindex` files, positional reads and writes on it, and a cursor that walks its frames.
 //!
-//! This module owns a segment's files and in-memory indexes. It must not decide when to roll,
-//! sync or delete segments (the partition, group commit and retention do), and it never takes
-//! a partition-level lock.
+//! Index memory: while a segment is active (appended to) or rolled but not yet sealed, its
+//! indexes live in memory with it ("resident"). Once group commit (or recovery) has written and
+//! fsynced its index files, [`Segment::seal_indexes`] hands the entries to the log's bounded
+//! [`IndexCache`]; from then on lookups use the cached copy or load the files again on demand,
+//! rebuilding them from the log (with a warning) when they are missing or invalid.
+//!
+//! This module owns a segment's files and indexes. It must not decide when to roll, sync or
+//! delete segments (the partition, group commit and retention do), nor which loaded indexes
+//! stay cached (the cache does), and it never takes a partition-level lock.
 
 use std::{
     fs::{self, File, OpenOptions},
     io::{self, Write},
     os::unix::fs::FileExt,
     path::{Path, PathBuf},
-    sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
+    sync::{
+        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
+        Arc,
+    },
     time::UNIX_EPOCH,
 };
 
 use bytes::Bytes;
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
+use tracing::warn;
 
 use super::{
     batch::{self, BatchHeader, FrameError},
     durable::{self, FsyncObserver},
     index::OffsetIndex,
+    index_cache::{CacheSlot, IndexCache},
     read_buffers,
     time_index::TimeIndex,
 };
@@ -28,6 +39,8 @@ use crate::{LogError, LogResult};
 
 /// Largest single positional read of a cursor (bigger frames are read whole).
 const MAX_CHUNK: usize = 8 << 20;
+/// First read size of a scan that rebuilds indexes from the log.
+const REBUILD_CHUNK: usize = 1 << 20;
 
 /// File name stem of a segment: the base offset, zero-padded to 20 digits.
 pub fn file_stem(base_offset: i64) -> String {
@@ -61,6 +74,22 @@ pub struct Indexes {
     pub times: TimeIndex,
 }
 
+impl Indexes {
+    /// Heap bytes the entries take.
+    pub fn heap_bytes(&self) -> usize {
+        self.offsets.heap_bytes() + self.times.heap_bytes()
+    }
+}
+
+/// What every segment of a log shares about indexes.
+#[derive(Debug, Clone)]
+pub struct IndexSettings {
+    /// A sparse offset index entry every this many bytes of log.
+    pub interval: u64,
+    /// Where sealed segments keep the indexes they load.
+    pub cache: Arc<IndexCache>,
+}
+
 /// What recovery learned about an existing segment file.
 pub struct RecoveredSegment {
     pub base_offset: i64,
@@ -68,7 +97,9 @@ pub struct RecoveredSegment {
     pub size: u64,
     pub end_offset: i64,
     pub max_timestamp: i64,
-    pub indexes: Indexes,
+    /// Indexes recovery built by scanning the log; `None` when it trusted the index files
+    /// (they are loaded on demand).
+    pub indexes: Option<Indexes>,
 }
 
 /// One segment.
@@ -85,7 +116,13 @@ pub struct Segment {
     max_timestamp: AtomicI64,
     /// Wall-clock creation time in epoch ms (for rolling by age).
     created_ms: i64,
-    indexes: RwLock<Indexes>,
+    /// The indexes while the segment is active or not yet sealed; `None` once sealed.
+    resident: RwLock<Option<Indexes>>,
+    /// The sealed segment's entry in the index cache.
+    cached: Arc<CacheSlot>,
+    index: IndexSettings,
+    /// Serializes sealing, loading (and rebuilding) the index files, and deleting them.
+    index_files: Mutex<()>,
     deleted: AtomicBool,
 }
 
@@ -103,7 +140,7 @@ impl std::fmt::Debug for Segment {
 impl Segment {
     /// Creates an empty segment at `base_offset` in `dir` (replacing any stale files of that
     /// name).
-    pub fn create(dir: &Path, base_offset: i64) -> LogResult<Segment> {
+    pub fn create(dir: &Path, base_offset: i64, index: &IndexSettings) -> LogResult<Segment> {
         let log_path = log_path(dir, base_offset);
         let file = OpenOptions::new()
             .read(true)
@@ -127,13 +164,17 @@ impl Segment {
             end_offset: AtomicI64::new(base_offset),
             max_timestamp: AtomicI64::new(i64::MIN),
             created_ms: rivulet_core::time::now_ms(),
-            indexes: RwLock::new(Indexes::default()),
+            resident: RwLock::new(Some(Indexes::default())),
+            cached: Arc::default(),
+            index: index.clone(),
+            index_files: Mutex::new(()),
             deleted: AtomicBool::new(false),
         })
     }
 
-    /// A segment from what recovery found on disk.
-    pub fn from_recovered(dir: &Path, r: RecoveredSegment) -> Segment {
+    /// A segment from what recovery found on disk. Without recovered indexes it is sealed
+    /// from the start (its index files are loaded when a lookup needs them).
+    pub fn from_recovered(dir: &Path, r: RecoveredSegment, index: &IndexSettings) -> Segment {
         let log_path = log_path(dir, r.base_offset);
         let created_ms = r
             .file
@@ -151,7 +192,10 @@ impl Segment {
             end_offset: AtomicI64::new(r.end_offset),
             max_timestamp: AtomicI64::new(r.max_timestamp),
             created_ms,
-            indexes: RwLock::new(r.indexes),
+            resident: RwLock::new(r.indexes),
+            cached: Arc::default(),
+            index: index.clone(),
+            index_files: Mutex::new(()),
             deleted: AtomicBool::new(false),
         }
     }
@@ -189,7 +233,6 @@ impl Segment {
         &self,
         frame: &[u8],
         header: &BatchHeader,
-        index_interval: u64,
     ) -> Result<(), (io::Error, bool)> {
         let position = self.size.load(Ordering::Acquire);
         if let Err(e) = self.file.write_all_at(frame, position) {
@@ -197,12 +240,11 @@ impl Segment {
             return Err((e, restored));
         }
         let relative = relative_offset(header.base_offset - self.base_offset);
-        {
-            let mut idx = self.indexes.write();
+        if let Some(idx) = self.resident.write().as_mut() {
             let pos32 = u32::try_from(position).unwrap_or(u32::MAX);
             if idx
                 .offsets
-                .on_frame(relative, pos32, frame.len() as u64, index_interval)
+                .on_frame(relative, pos32, frame.len() as u64, self.index.interval)
             {
                 let below = self.max_timestamp.load(Ordering::Acquire);
                 idx.times.maybe_add(below, relative);
@@ -228,17 +270,169 @@ impl Segment {
         })
     }
 
-    /// The file position to scan from to find `offset`.
-    pub fn position_for(&self, offset: i64) -> u64 {
+    /// The file position to scan from to find `offset`. Loads a sealed segment's index when it
+    /// is not cached (not for the base offset, which is always at position 0).
+    pub fn position_for(&self, offset: i64) -> LogResult<u64> {
         let rel = relative_offset(offset - self.base_offset);
-        u64::from(self.indexes.read().offsets.lookup(rel))
+        if rel == 0 {
+            return Ok(0);
+        }
+        self.with_indexes(|idx| u64::from(idx.offsets.lookup(rel)))
     }
 
     /// The file position to scan from to find the first record at or after `timestamp`.
-    pub fn position_for_timestamp(&self, timestamp: i64) -> u64 {
-        let idx = self.indexes.read();
-        let rel = idx.times.lookup(timestamp);
-        u64::from(idx.offsets.lookup(rel))
+    pub fn position_for_timestamp(&self, timestamp: i64) -> LogResult<u64> {
+        self.with_indexes(|idx| {
+            let rel = idx.times.lookup(timestamp);
+            u64::from(idx.offsets.lookup(rel))
+        })
+    }
+
+    /// Runs a lookup on the indexes: resident, cached, or loaded now.
+    #[inline]
+    fn with_indexes<R>(&self, lookup: impl Fn(&Indexes) -> R) -> LogResult<R> {
+        if let Some(idx) = self.resident.read().as_ref() {
+            return Ok(lookup(idx));
+        }
+        if let Some(found) = self.cached.with(&lookup) {
+            return Ok(found);
+        }
+        let loaded = self.load_indexes()?;
+        Ok(lookup(&loaded))
+    }
+
+    /// Whether the segment's indexes are held by the segment itself (active or not sealed).
+    pub fn has_resident_indexes(&self) -> bool {
+        self.resident.read().is_some()
+    }
+
+    /// Hands the indexes of a segment whose index files are written (and fsynced) to the index
+    /// cache, which may keep or drop them; later lookups load the files when needed. Idempotent.
+    pub fn seal_indexes(&self) {
+        let _files = self.index_files.lock();
+        let Some(indexes) = self.resident.write().take() else {
+            return;
+        };
+        if !self.deleted.load(Ordering::Acquire) {
+            self.index.cache.insert(&self.cached, indexes);
+        }
+    }
+
+    /// Loads a sealed segment's indexes from its files into the cache (one loader at a time;
+    /// the others find them cached). Missing or invalid files are rebuilt from the log.
+    #[cold]
+    fn load_indexes(&self) -> LogResult<Arc<Indexes>> {
+        let _files = self.index_files.lock();
+        if let Some(found) = self.cached.get() {
+            return Ok(found);
+        }
+        let deleted = self.deleted.load(Ordering::Acquire);
+        let (indexes, rebuilt) = match self.read_index_files() {
+            Ok(indexes) => (indexes, false),
+            Err(reason) => {
+                if !deleted {
+                    warn!(
+                        path = %self.log_path.display(),
+                        %reason,
+                        "index files missing or invalid; rebuilding them from the log"
+                    );
+                }
+                let (indexes, complete) = self.rebuild_indexes()?;
+                if complete && !deleted {
+                    if let Err(e) = self.persist_index_files(&indexes) {
+                        warn!(path = %self.log_path.display(), error = %e, "could not rewrite index files");
+                    }
+                }
+                (indexes, true)
+            }
+        };
+        self.index.cache.note_load(rebuilt);
+        if deleted {
+            return Ok(Arc::new(indexes));
+        }
+        Ok(self.index.cache.insert(&self.cached, indexes))
+    }
+
+    /// Reads and fully checks the index files of this sealed segment.
+    fn read_index_files(&self) -> Result<Indexes, String> {
+        let read = |path: PathBuf| {
+            fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        };
+        let offsets = read(index_path(&self.dir, self.base_offset))?;
+        let times = read(time_index_path(&self.dir, self.base_offset))?;
+        let offsets = OffsetIndex::from_bytes(&offsets, self.size())?;
+        let times = TimeIndex::from_bytes(&times)?;
+        let end = relative_offset(self.end_offset() - self.base_offset);
+        if offsets.last().is_some_and(|e| e.relative_offset >= end) {
+            return Err("offset index reaches past the segment's records".into());
+        }
+        if times.last().is_some_and(|e| e.relative_offset > end) {
+            return Err("time index reaches past the segment's records".into());
+        }
+        if times.last().map_or(i64::MIN, |e| e.timestamp) != self.max_timestamp() {
+            return Err("time index does not end at the segment's max timestamp".into());
+        }
+        Ok(Indexes { offsets, times })
+    }
+
+    /// Builds the indexes by walking every frame of the log, as an append would have. Returns
+    /// them and whether the walk reached the segment's end (a corrupt frame stops it: the
+    /// indexes then cover what precedes it, and reads past it fail on the frame).
+    fn rebuild_indexes(&self) -> LogResult<(Indexes, bool)> {
+        let mut indexes = Indexes::default();
+        let mut max_timestamp = i64::MIN;
+        let mut expected = self.base_offset;
+        let mut cursor = self.frames(0, self.size(), REBUILD_CHUNK);
+        loop {
+            let frame = match cursor.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(e @ LogError::Corrupt { .. }) => {
+                    warn!(error = %e, "index rebuild stopped at a corrupt frame");
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
+            let header = frame.header;
+            if header.base_offset != expected {
+                warn!(
+                    path = %self.log_path.display(),
+                    position = frame.position,
+                    base_offset = header.base_offset,
+                    expected,
+                    "index rebuild stopped at a frame that does not continue the offsets"
+                );
+                break;
+            }
+            let rel = relative_offset(header.base_offset - self.base_offset);
+            let pos32 = u32::try_from(frame.position).unwrap_or(u32::MAX);
+            if indexes
+                .offsets
+                .on_frame(rel, pos32, frame.len as u64, self.index.interval)
+            {
+                indexes.times.maybe_add(max_timestamp, rel);
+            }
+            max_timestamp = max_timestamp.max(header.max_timestamp);
+            expected = header.end_offset();
+        }
+        indexes
+            .times
+            .maybe_add(max_timestamp, relative_offset(expected - self.base_offset));
+        Ok((indexes, expected == self.end_offset()))
+    }
+
+    /// Replaces the index files with `indexes`, atomically and durably.
+    fn persist_index_files(&self, indexes: &Indexes) -> LogResult<()> {
+        durable::write_atomic(
+            &index_path(&self.dir, self.base_offset),
+            &indexes.offsets.to_bytes(),
+            &None,
+        )?;
+        durable::write_atomic(
+            &time_index_path(&self.dir, self.base_offset),
+            &indexes.times.to_bytes(),
+            &None,
+        )
     }
 
     /// A cursor over the frames from `position` up to `limit` bytes.
@@ -258,14 +452,17 @@ impl Segment {
         durable::sync_data(&self.file, &self.log_path, observer)
     }
 
-    /// Writes the `.index` and `.timeindex` files from memory (after adding the final time
-    /// entry) and fsyncs them. Skipped for a deleted segment.
+    /// Writes the `.index` and `.timeindex` files from the resident indexes (after adding the
+    /// final time entry) and fsyncs them. Skipped for a deleted or already sealed segment.
     pub fn write_index_files(&self, observer: &FsyncObserver) -> LogResult<()> {
         if self.deleted.load(Ordering::Acquire) {
             return Ok(());
         }
         let (offsets, times) = {
-            let mut idx = self.indexes.write();
+            let mut resident = self.resident.write();
+            let Some(idx) = resident.as_mut() else {
+                return Ok(());
+            };
             let end = relative_offset(self.end_offset() - self.base_offset);
             idx.times.maybe_add(self.max_timestamp(), end);
             (idx.offsets.to_bytes(), idx.times.to_bytes())
@@ -284,7 +481,9 @@ impl Segment {
     /// Marks the segment deleted and removes its files, the log first (so a crash leaves at
     /// worst orphan index files, which recovery removes).
     pub fn delete_files(&self) -> LogResult<()> {
+        let _files = self.index_files.lock();
         self.deleted.store(true, Ordering::Release);
+        self.index.cache.release(&self.cached);
         remove_if_exists(&self.log_path)?;
         remove_if_exists(&index_path(&self.dir, self.base_offset))?;
         remove_if_exists(&time_index_path(&self.dir, self.base_offset))
@@ -296,6 +495,12 @@ impl Segment {
             path: self.log_path.display().to_string(),
             reason: format!("at byte {position}: {reason}"),
         }
+    }
+}
+
+impl Drop for Segment {
+    fn drop(&mut self) {
+        self.index.cache.release(&self.cached);
     }
 }
 
@@ -413,6 +618,35 @@ mod tests {
 
     use super::*;
 
+    fn settings(interval: u64, cache_bytes: usize) -> IndexSettings {
+        IndexSettings {
+            interval,
+            cache: Arc::new(IndexCache::new(cache_bytes)),
+        }
+    }
+
+    /// A segment at 100 with 50 frames of 3 records (timestamps 1000..1049), ~1.5 KB each.
+    fn filled(dir: &Path, index: &IndexSettings) -> Segment {
+        let seg = Segment::create(dir, 100, index).unwrap();
+        let mut next = 100;
+        for i in 0..50 {
+            let records: Vec<Record> = (0..3)
+                .map(|j| Record::new(None, Some(Bytes::from(vec![i as u8; 500 + j])), 1000 + i))
+                .collect();
+            let frame = batch::encode_frame(next, &records).unwrap();
+            let header = batch::check_frame(&frame).unwrap();
+            seg.append_frame(&frame, &header).unwrap();
+            next = header.end_offset();
+        }
+        seg
+    }
+
+    /// The base offset of the first frame read from `position`.
+    fn first_base(seg: &Segment, position: u64) -> i64 {
+        let mut cursor = seg.frames(position, seg.size(), 4096);
+        cursor.next_frame().unwrap().unwrap().header.base_offset
+    }
+
     #[test]
     fn names_roundtrip() {
         assert_eq!(
@@ -430,17 +664,7 @@ mod tests {
     #[test]
     fn cursor_walks_frames_across_chunks_and_indexes_lookups() {
         let dir = tempfile::tempdir().unwrap();
-        let seg = Segment::create(dir.path(), 100).unwrap();
-        let mut next = 100;
-        for i in 0..50 {
-            let records: Vec<Record> = (0..3)
-                .map(|j| Record::new(None, Some(Bytes::from(vec![i as u8; 500 + j])), 1000 + i))
-                .collect();
-            let frame = batch::encode_frame(next, &records).unwrap();
-            let header = batch::check_frame(&frame).unwrap();
-            seg.append_frame(&frame, &header, 4096).unwrap();
-            next = header.end_offset();
-        }
+        let seg = filled(dir.path(), &settings(4096, 1 << 20));
         assert_eq!(seg.end_offset(), 250);
         assert_eq!(seg.max_timestamp(), 1049);
         let mut cursor = seg.frames(0, seg.size(), 4096);
@@ -451,13 +675,13 @@ mod tests {
         }
         assert_eq!(seen, 50);
         // The index lands on a frame at or before the wanted offset.
-        let pos = seg.position_for(200);
+        let pos = seg.position_for(200).unwrap();
         assert!(pos > 0);
         let mut cursor = seg.frames(pos, seg.size(), 4096);
         let first = cursor.next_frame().unwrap().unwrap().header;
         assert!(first.base_offset <= 200 && first.base_offset > 150);
         // Time lookups never skip past the first record at or after the time.
-        let pos = seg.position_for_timestamp(1040);
+        let pos = seg.position_for_timestamp(1040).unwrap();
         let mut cursor = seg.frames(pos, seg.size(), 4096);
         let first = cursor.next_frame().unwrap().unwrap().header;
         assert!(first.first_timestamp <= 1040);
@@ -466,16 +690,116 @@ mod tests {
     #[test]
     fn corrupt_frame_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let seg = Segment::create(dir.path(), 0).unwrap();
+        let seg = Segment::create(dir.path(), 0, &settings(4096, 0)).unwrap();
         let frame =
             batch::encode_frame(0, &[Record::new(None, Some(Bytes::from_static(b"abc")), 1)])
                 .unwrap();
         let header = batch::check_frame(&frame).unwrap();
-        seg.append_frame(&frame, &header, 4096).unwrap();
+        seg.append_frame(&frame, &header).unwrap();
         seg.file
             .write_all_at(b"X", (frame.len() - 1) as u64)
             .unwrap();
         let mut cursor = seg.frames(0, seg.size(), 4096);
         assert!(matches!(cursor.next_frame(), Err(LogError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn sealed_indexes_go_to_the_cache_and_come_back_from_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = settings(4096, 1 << 20);
+        let seg = filled(dir.path(), &index);
+        let resident = (
+            seg.position_for(200).unwrap(),
+            seg.position_for_timestamp(1040).unwrap(),
+        );
+        seg.write_index_files(&None).unwrap();
+        seg.seal_indexes();
+        assert!(!seg.has_resident_indexes());
+        let held = index.cache.held_bytes();
+        assert!(held > 0, "sealing hands the indexes to the cache");
+        assert_eq!(seg.position_for(200).unwrap(), resident.0);
+        assert_eq!(index.cache.stats().loads, 0, "served from the cache");
+        // Evicted (here: released), the next lookup loads the files, once.
+        index.cache.release(&seg.cached);
+        assert_eq!(index.cache.held_bytes(), 0);
+        for _ in 0..3 {
+            assert_eq!(seg.position_for(200).unwrap(), resident.0);
+            assert_eq!(seg.position_for_timestamp(1040).unwrap(), resident.1);
+        }
+        assert_eq!(index.cache.stats().loads, 1);
+        assert_eq!(index.cache.stats().rebuilds, 0);
+        assert_eq!(index.cache.held_bytes(), held);
+        // Lookups of the base offset need no index at all.
+        index.cache.release(&seg.cached);
+        assert_eq!(seg.position_for(100).unwrap(), 0);
+        assert_eq!(index.cache.stats().loads, 1);
+    }
+
+    #[test]
+    fn missing_or_invalid_index_files_are_rebuilt_from_the_log_and_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        // A cache of 0 bytes: every lookup of the sealed segment loads its files.
+        let index = settings(4096, 0);
+        let seg = filled(dir.path(), &index);
+        let expected = (
+            seg.position_for(200).unwrap(),
+            seg.position_for_timestamp(1040).unwrap(),
+        );
+        seg.write_index_files(&None).unwrap();
+        let written = (
+            fs::read(index_path(dir.path(), 100)).unwrap(),
+            fs::read(time_index_path(dir.path(), 100)).unwrap(),
+        );
+        seg.seal_indexes();
+        assert_eq!(index.cache.held_bytes(), 0);
+
+        fs::remove_file(index_path(dir.path(), 100)).unwrap();
+        assert_eq!(seg.position_for(200).unwrap(), expected.0);
+        assert_eq!(index.cache.stats().rebuilds, 1);
+        assert_eq!(fs::read(index_path(dir.path(), 100)).unwrap(), written.0);
+
+        // Entries out of order (same size: only a full check notices).
+        let mut swapped = written.0.clone();
+        swapped[..8].copy_from_slice(&written.0[8..16]);
+        fs::write(index_path(dir.path(), 100), &swapped).unwrap();
+        assert_eq!(seg.position_for_timestamp(1040).unwrap(), expected.1);
+        assert_eq!(index.cache.stats().rebuilds, 2);
+        assert_eq!(fs::read(index_path(dir.path(), 100)).unwrap(), written.0);
+
+        // A time index that lost its last entry.
+        fs::write(
+            time_index_path(dir.path(), 100),
+            &written.1[..written.1.len() - 12],
+        )
+        .unwrap();
+        assert_eq!(seg.position_for_timestamp(1040).unwrap(), expected.1);
+        assert_eq!(index.cache.stats().rebuilds, 3);
+        assert_eq!(
+            fs::read(time_index_path(dir.path(), 100)).unwrap(),
+            written.1
+        );
+
+        // Intact files load without a rebuild.
+        assert_eq!(seg.position_for(200).unwrap(), expected.0);
+        assert_eq!(index.cache.stats().rebuilds, 3);
+        assert_eq!(index.cache.stats().loads, 4);
+    }
+
+    #[test]
+    fn deleting_a_sealed_segment_frees_its_cached_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = settings(4096, 1 << 20);
+        let seg = filled(dir.path(), &index);
+        seg.write_index_files(&None).unwrap();
+        seg.seal_indexes();
+        assert!(index.cache.held_bytes() > 0);
+        seg.delete_files().unwrap();
+        assert_eq!(index.cache.held_bytes(), 0);
+        // A reader still holding the segment gets its lookup (rebuilt, not cached, no files).
+        let position = seg.position_for(200).unwrap();
+        let base = first_base(&seg, position);
+        assert!(base <= 200 && base > 150, "{base}");
+        assert_eq!(index.cache.held_bytes(), 0);
+        assert!(!index_path(dir.path(), 100).exists());
     }
 }

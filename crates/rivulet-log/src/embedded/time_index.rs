@@ -16,7 +16,20 @@ pub struct TimeEntry {
     pub relative_offset: u32,
 }
 
-const ENTRY_LEN: usize = 12;
+/// Bytes of one entry in the `.timeindex` file.
+pub const ENTRY_LEN: usize = 12;
+
+impl TimeEntry {
+    /// Parses one entry of the `.timeindex` file form.
+    pub fn from_bytes(chunk: [u8; ENTRY_LEN]) -> TimeEntry {
+        let mut ts = [0u8; 8];
+        ts.copy_from_slice(&chunk[..8]);
+        TimeEntry {
+            timestamp: i64::from_le_bytes(ts),
+            relative_offset: u32::from_le_bytes([chunk[8], chunk[9], chunk[10], chunk[11]]),
+        }
+    }
+}
 
 /// The sparse time index of one segment.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +71,16 @@ impl TimeIndex {
         self.entries.last().copied()
     }
 
+    /// Heap bytes the entries take.
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<TimeEntry>()
+    }
+
+    /// Gives back spare capacity (for an index that no longer grows).
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+    }
+
     /// Number of entries.
     #[cfg(test)]
     pub fn len(&self) -> usize {
@@ -81,12 +104,9 @@ impl TimeIndex {
         }
         let mut entries: Vec<TimeEntry> = Vec::with_capacity(bytes.len() / ENTRY_LEN);
         for chunk in bytes.chunks_exact(ENTRY_LEN) {
-            let mut ts = [0u8; 8];
-            ts.copy_from_slice(&chunk[..8]);
-            let e = TimeEntry {
-                timestamp: i64::from_le_bytes(ts),
-                relative_offset: u32::from_le_bytes([chunk[8], chunk[9], chunk[10], chunk[11]]),
-            };
+            let mut raw = [0u8; ENTRY_LEN];
+            raw.copy_from_slice(chunk);
+            let e = TimeEntry::from_bytes(raw);
             if let Some(prev) = entries.last() {
                 if e.timestamp <= prev.timestamp || e.relative_offset < prev.relative_offset {
                     return Err("time index entries do not increase");
