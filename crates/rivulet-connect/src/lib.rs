@@ -6,6 +6,7 @@
 //! does that with the records decoded here.
 
 pub mod decode_error;
+pub mod phone_chart;
 pub mod produce_request;
 pub mod sensor_logger;
 pub mod simulate;

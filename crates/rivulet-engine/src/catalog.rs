@@ -124,3 +124,13 @@ impl Catalog {
         self.sources.values().filter(move |s| s.topic == topic)
     }
 }
+
+impl rivulet_sql::planner::SourceCatalog for Catalog {
+    fn source(&self, name: &str) -> Option<rivulet_sql::planner::PlannedSource> {
+        self.get(name).map(|s| rivulet_sql::planner::PlannedSource {
+            name: s.name.clone(),
+            is_table: s.kind == SourceKind::Table,
+            schema: s.schema.clone(),
+        })
+    }
+}

@@ -17,6 +17,10 @@ use crate::{
     command_log::{Command, CommandLog},
     entity::{self, Entity},
     error::{EngineError, QUERY_ENDPOINT},
+    query::{
+        push::{self, PushRegistry},
+        PushQuery, StartFrom,
+    },
     session::Session,
 };
 
@@ -99,6 +103,7 @@ pub struct Engine {
     config: EngineConfig,
     commands: CommandLog,
     state: Mutex<State>,
+    push: PushRegistry,
 }
 
 impl Engine {
@@ -113,6 +118,7 @@ impl Engine {
                 catalog: Catalog::default(),
                 statuses: BTreeMap::new(),
             }),
+            push: PushRegistry::default(),
         };
         {
             let mut state = engine.state.lock().await;
@@ -152,6 +158,52 @@ impl Engine {
     /// Every command's status by id.
     pub async fn command_statuses(&self) -> BTreeMap<String, CommandStatus> {
         self.state.lock().await.statuses.clone()
+    }
+
+    /// Starts a push query (`SELECT … EMIT CHANGES`) given as SQL text (one statement, `;`
+    /// optional), reading from `auto.offset.reset` of the session (latest by default).
+    pub async fn push_query(&self, sql: &str, session: &Session) -> Result<PushQuery, EngineError> {
+        let text = substitute(sql, &session.variables)?;
+        let statement = parse_statement(&text)?;
+        let query = match statement {
+            Statement::Query(q) => q,
+            Statement::Print(_) => {
+                return Err(EngineError::statement("PRINT is not supported by Rivulet yet"))
+            }
+            _ => {
+                return Err(EngineError::statement(
+                    "The statement is not a query: use /ksql for statements other than SELECT and PRINT",
+                ))
+            }
+        };
+        match query.emit {
+            Some(rivulet_sql::Emit::Changes) => {}
+            Some(rivulet_sql::Emit::Final) => return Err(EngineError::statement(
+                "EMIT FINAL is not supported by Rivulet yet (it comes with windowed aggregation)",
+            )),
+            None => return Err(EngineError::statement(
+                "Pull queries are not supported by Rivulet yet: add EMIT CHANGES for a push query",
+            )),
+        }
+        let catalog = self.state.lock().await.catalog.clone();
+        let plan = rivulet_sql::planner::plan_query(&query, &catalog)
+            .map_err(|e| EngineError::statement(e.message))?;
+        let source = catalog
+            .get(&plan.source)
+            .cloned()
+            .ok_or_else(|| EngineError::statement(format!("{} does not exist.", plan.source)))?;
+        let from = StartFrom::from_property(session.property("auto.offset.reset"));
+        push::start(self.log.clone(), self.push.clone(), &source, plan, from).await
+    }
+
+    /// Stops a running push query; false when there is none with this id.
+    pub fn close_query(&self, id: &str) -> bool {
+        self.push.close(id)
+    }
+
+    /// Ids of the running push queries.
+    pub fn push_query_ids(&self) -> Vec<String> {
+        self.push.ids()
     }
 
     /// Runs a `/ksql` script statement by statement; SET/DEFINE affect the statements after them.

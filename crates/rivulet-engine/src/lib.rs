@@ -6,9 +6,10 @@
 //! not speak HTTP: the server turns its results ([`Entity`]) and errors ([`EngineError`]) into
 //! ksqlDB's REST shapes.
 //!
-//! Status: DDL (CREATE/DROP STREAM and TABLE), SHOW, DESCRIBE, SET/UNSET, DEFINE/UNDEFINE and the
-//! command log run; persistent and push queries are not built yet and are refused with a clear
-//! error naming the statement.
+//! Status: DDL (CREATE/DROP STREAM and TABLE), SHOW, DESCRIBE, SET/UNSET, DEFINE/UNDEFINE, the
+//! command log and stateless transient push queries (filter and projection over one stream) run;
+//! persistent queries, aggregations, windows, joins and pull queries are refused with a clear
+//! error naming what is missing.
 
 pub mod catalog;
 pub mod column_definition;
@@ -16,10 +17,12 @@ pub mod command_log;
 pub mod engine;
 pub mod entity;
 pub mod error;
+pub mod query;
 pub mod session;
 
 pub use catalog::{Catalog, FormatSpec, Source, SourceKind};
 pub use engine::{Engine, EngineConfig, ScriptFailure};
 pub use entity::Entity;
 pub use error::EngineError;
+pub use query::{PushQuery, StartFrom};
 pub use session::Session;

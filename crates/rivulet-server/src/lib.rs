@@ -10,6 +10,7 @@ pub mod body;
 pub mod error;
 pub mod metrics;
 pub mod produce;
+pub mod rest_value;
 pub mod routes;
 pub mod settings;
 pub mod state;

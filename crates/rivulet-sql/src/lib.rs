@@ -4,8 +4,9 @@
 //! Owns everything between SQL text and a syntax tree: tokens ([`token`], [`lexer`]), the tree
 //! ([`ast`]), the grammar (`parser`, following ksqlDB's `SqlBase.g4`), scripts and statement
 //! texts ([`parse_statements`], [`split_statements`]), `${var}` substitution ([`substitute`]) and
-//! syntax errors with ksqlDB's messages and error code ([`SqlError`], always 40001). It must not
-//! plan or execute statements, resolve names against a catalog, or evaluate expressions.
+//! syntax errors with ksqlDB's messages and error code ([`SqlError`], always 40001), and the
+//! [`planner`] from queries to logical plans over a catalog (typed with `rivulet-expr`). It must
+//! not execute statements, read data or change the catalog.
 //!
 //! # Running a request the way ksqlDB does
 //!
@@ -62,6 +63,7 @@ pub mod ast;
 pub mod error;
 pub mod lexer;
 mod parser;
+pub mod planner;
 mod script;
 pub mod token;
 pub mod variables;

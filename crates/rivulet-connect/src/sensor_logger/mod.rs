@@ -21,6 +21,11 @@ mod response;
 
 pub use response::response_body;
 
+/// Python's `repr(float)`: shortest round-trip digits, `1e-05` style exponents.
+pub fn python_float(v: f64) -> String {
+    python_str::float_str(&format!("{v:e}"))
+}
+
 use rivulet_core::Record;
 
 /// The topic the seed producer wrote phone readings to.

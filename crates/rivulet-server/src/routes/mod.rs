@@ -3,6 +3,7 @@
 mod health;
 mod ksql;
 mod phone;
+mod query;
 mod records;
 mod topics;
 
@@ -23,6 +24,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthcheck", get(health::healthcheck))
         .route("/ksql", post(ksql::ksql))
+        .route("/query-stream", post(query::query_stream))
+        .route("/query", post(query::query))
+        .route("/close-query", post(query::close_query))
         .route("/info", get(ksql::info))
         .route("/clusterStatus", get(ksql::cluster_status))
         .route("/status", get(ksql::statuses))

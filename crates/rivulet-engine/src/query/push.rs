@@ -1,0 +1,274 @@
+//! Transient push queries (`SELECT … EMIT CHANGES`): one task per source partition reads from
+//! the latest (or earliest) offset, decodes, filters and projects each record, and sends the
+//! rows to the client's channel until the client goes, the query is closed, or its LIMIT is
+//! reached. A record that fails to decode or evaluate is counted and logged; the query goes on.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use rivulet_core::{Schema, Value};
+use rivulet_expr::{eval, eval_predicate};
+use rivulet_log::{Log, ReadLimits};
+use rivulet_sql::planner::QueryPlan;
+use tokio::{
+    sync::{mpsc, watch},
+    task::JoinHandle,
+};
+
+use super::row_decoder::{DecodedRow, RowDecoder};
+use crate::{catalog::Source, EngineError};
+
+/// Where a query starts reading (`auto.offset.reset`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartFrom {
+    Earliest,
+    Latest,
+}
+
+impl StartFrom {
+    /// From an `auto.offset.reset` value; ksqlDB's default is latest.
+    pub fn from_property(value: Option<&str>) -> StartFrom {
+        match value.map(|v| v.trim().to_ascii_lowercase()) {
+            Some(v) if v == "earliest" => StartFrom::Earliest,
+            _ => StartFrom::Latest,
+        }
+    }
+}
+
+/// The running push queries, by id, so `/close-query` can stop one.
+#[derive(Default, Clone)]
+pub struct PushRegistry {
+    queries: Arc<Mutex<HashMap<String, watch::Sender<bool>>>>,
+}
+
+impl PushRegistry {
+    /// Stops a running query; false if there is none with this id.
+    pub fn close(&self, id: &str) -> bool {
+        let found = self.queries.lock().ok().and_then(|mut q| {
+            q.remove(id).or_else(|| {
+                let key = q.keys().find(|k| k.eq_ignore_ascii_case(id))?.clone();
+                q.remove(&key)
+            })
+        });
+        match found {
+            Some(stop) => {
+                let _ = stop.send(true);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ids of the running push queries.
+    pub fn ids(&self) -> Vec<String> {
+        self.queries
+            .lock()
+            .map(|q| q.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A running push query, as its client sees it.
+pub struct PushQuery {
+    pub id: String,
+    pub schema: Schema,
+    pub limit: Option<u32>,
+    /// Records that failed to decode or evaluate so far.
+    pub errors: Arc<AtomicU64>,
+    rows: mpsc::Receiver<Vec<Value>>,
+    stopped: watch::Receiver<bool>,
+    sent: u64,
+    tasks: Vec<JoinHandle<()>>,
+    registry: PushRegistry,
+}
+
+impl PushQuery {
+    /// The next row; `None` once the query is closed or its LIMIT was reached.
+    pub async fn next(&mut self) -> Option<Vec<Value>> {
+        if self.limit.is_some_and(|l| self.sent >= u64::from(l)) || *self.stopped.borrow() {
+            return None;
+        }
+        tokio::select! {
+            row = self.rows.recv() => {
+                self.sent += 1;
+                row
+            }
+            _ = self.stopped.changed() => None,
+        }
+    }
+
+    /// Whether the LIMIT was reached (as opposed to a close).
+    pub fn limit_reached(&self) -> bool {
+        self.limit.is_some_and(|l| self.sent >= u64::from(l))
+    }
+}
+
+impl Drop for PushQuery {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        if let Ok(mut q) = self.registry.queries.lock() {
+            q.remove(&self.id);
+        }
+    }
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A ksqlDB-style transient query id.
+pub fn transient_id(source: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "transient_{source}_{}",
+        (nanos ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> 1
+    )
+}
+
+/// Starts `plan` over `source`.
+pub async fn start(
+    log: Arc<dyn Log>,
+    registry: PushRegistry,
+    source: &Source,
+    plan: QueryPlan,
+    from: StartFrom,
+) -> Result<PushQuery, EngineError> {
+    let partitions = log.describe_topic(&source.topic).await?.partitions;
+    let id = transient_id(&source.name);
+    let (tx, rx) = mpsc::channel(1024);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let errors = Arc::new(AtomicU64::new(0));
+    let plan = Arc::new(plan);
+    let mut tasks = Vec::with_capacity(partitions.len());
+    for p in &partitions {
+        let start = match from {
+            StartFrom::Earliest => p.start_offset,
+            StartFrom::Latest => p.end_offset,
+        };
+        let task = PartitionTask {
+            log: log.clone(),
+            topic: source.topic.clone(),
+            partition: p.partition,
+            decoder: RowDecoder::new(source)?,
+            plan: plan.clone(),
+            tx: tx.clone(),
+            errors: errors.clone(),
+        };
+        tasks.push(tokio::spawn(task.run(start)));
+    }
+    if let Ok(mut q) = registry.queries.lock() {
+        q.insert(id.clone(), stop_tx);
+    }
+    Ok(PushQuery {
+        id,
+        schema: plan.output_schema(),
+        limit: plan.limit,
+        errors,
+        rows: rx,
+        stopped: stop_rx,
+        sent: 0,
+        tasks,
+        registry,
+    })
+}
+
+struct PartitionTask {
+    log: Arc<dyn Log>,
+    topic: String,
+    partition: u32,
+    decoder: RowDecoder,
+    plan: Arc<QueryPlan>,
+    tx: mpsc::Sender<Vec<Value>>,
+    errors: Arc<AtomicU64>,
+}
+
+impl PartitionTask {
+    async fn run(mut self, mut offset: i64) {
+        let limits = ReadLimits {
+            max_records: 1000,
+            max_bytes: 1 << 20,
+        };
+        loop {
+            let batch = match self
+                .log
+                .read(&self.topic, self.partition, offset, limits)
+                .await
+            {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(topic = %self.topic, partition = self.partition, error = %e, "push query stopped reading");
+                    return;
+                }
+            };
+            if batch.records.is_empty() {
+                tokio::select! {
+                    _ = self.tx.closed() => return,
+                    waited = self.log.wait_for_data(&self.topic, self.partition, batch.next_offset, Duration::from_secs(30)) => {
+                        if waited.is_err() {
+                            return;
+                        }
+                    }
+                }
+                offset = batch.next_offset;
+                continue;
+            }
+            for record in &batch.records {
+                let Some(row) = self.process(record) else {
+                    continue;
+                };
+                if self.tx.send(row).await.is_err() {
+                    return;
+                }
+            }
+            offset = batch.next_offset;
+        }
+    }
+
+    /// Decodes, filters and projects one record; errors are counted and logged.
+    fn process(&mut self, record: &rivulet_core::LoggedRecord) -> Option<Vec<Value>> {
+        let row = match self.decoder.decode(self.partition, record) {
+            Ok(DecodedRow::Row(row)) => row,
+            Ok(DecodedRow::Skip) => return None,
+            Err(e) => {
+                self.fail(record.offset, &e.to_string());
+                return None;
+            }
+        };
+        if let Some(filter) = &self.plan.filter {
+            match eval_predicate(filter, &row) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    self.fail(record.offset, &e.to_string());
+                    return None;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(self.plan.columns.len());
+        for c in &self.plan.columns {
+            match eval(&c.expr, &row) {
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    self.fail(record.offset, &e.to_string());
+                    out.push(Value::Null);
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn fail(&self, offset: i64, message: &str) {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(topic = %self.topic, partition = self.partition, offset, message, "record failed in a push query");
+    }
+}

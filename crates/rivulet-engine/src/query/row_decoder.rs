@@ -1,0 +1,172 @@
+//! A source's records as rows: `[ROWTIME, ROWPARTITION, ROWOFFSET, columns…]` in the source's
+//! schema order (keys, then value and header columns), decoded with the source's key and value
+//! formats. A record that cannot be decoded is an error for the processing log, not for the
+//! query.
+
+use rivulet_core::{ColumnKind, DataType, LoggedRecord, Value};
+use rivulet_format::{Decoded, Format, FormatError, Serde};
+
+use crate::{catalog::Source, EngineError};
+
+/// Where each schema column's value comes from.
+#[derive(Debug, Clone)]
+enum Slot {
+    Key(usize),
+    Value(usize),
+    AllHeaders,
+    Header(String),
+}
+
+/// Decodes one source's records.
+pub struct RowDecoder {
+    key: Serde,
+    value: Serde,
+    slots: Vec<Slot>,
+    /// Schema index of the TIMESTAMP column when it is BIGINT or TIMESTAMP.
+    timestamp: Option<usize>,
+    scratch_key: Vec<Value>,
+    scratch_value: Vec<Value>,
+}
+
+/// What became of one record.
+pub enum DecodedRow {
+    Row(Vec<Value>),
+    /// A stream record with a null value: ignored, as ksqlDB does.
+    Skip,
+}
+
+fn format_of(name: &str, delimiter: Option<&str>) -> Result<Format, EngineError> {
+    Format::parse(name, delimiter).map_err(|e| EngineError::statement(e.to_string()))
+}
+
+impl RowDecoder {
+    pub fn new(source: &Source) -> Result<RowDecoder, EngineError> {
+        let keys: Vec<_> = source
+            .schema
+            .columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::Key)
+            .cloned()
+            .collect();
+        let values: Vec<_> = source
+            .schema
+            .columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::Value)
+            .cloned()
+            .collect();
+        let wrap = source.wrap_single_value.unwrap_or(true);
+        let key = Serde::new(
+            format_of(
+                &source.key_format.name,
+                source.key_format.delimiter.as_deref(),
+            )?,
+            keys,
+            false,
+        )
+        .map_err(|e| EngineError::statement(e.to_string()))?;
+        let value = Serde::new(
+            format_of(
+                &source.value_format.name,
+                source.value_format.delimiter.as_deref(),
+            )?,
+            values,
+            wrap,
+        )
+        .map_err(|e| EngineError::statement(e.to_string()))?;
+        let (mut k, mut v) = (0, 0);
+        let slots = source
+            .schema
+            .columns
+            .iter()
+            .map(|c| match c.kind {
+                ColumnKind::Key => {
+                    k += 1;
+                    Slot::Key(k - 1)
+                }
+                ColumnKind::Value => {
+                    v += 1;
+                    Slot::Value(v - 1)
+                }
+                ColumnKind::Header => match &c.header_key {
+                    Some(h) => Slot::Header(h.clone()),
+                    None => Slot::AllHeaders,
+                },
+            })
+            .collect();
+        let timestamp = source.timestamp_column.as_ref().and_then(|t| {
+            let i = source.schema.index_of(t)?;
+            matches!(
+                source.schema.columns[i].data_type,
+                DataType::Bigint | DataType::Timestamp
+            )
+            .then_some(i)
+        });
+        Ok(RowDecoder {
+            key,
+            value,
+            slots,
+            timestamp,
+            scratch_key: Vec::new(),
+            scratch_value: Vec::new(),
+        })
+    }
+
+    /// Decodes one record of `partition`.
+    pub fn decode(
+        &mut self,
+        partition: u32,
+        record: &LoggedRecord,
+    ) -> Result<DecodedRow, FormatError> {
+        self.scratch_key.clear();
+        self.scratch_value.clear();
+        let r = &record.record;
+        self.key.decode(r.key.as_deref(), &mut self.scratch_key)?;
+        if self
+            .value
+            .decode(r.value.as_deref(), &mut self.scratch_value)?
+            == Decoded::Null
+            && r.value.is_none()
+        {
+            return Ok(DecodedRow::Skip);
+        }
+        let mut row = Vec::with_capacity(3 + self.slots.len());
+        row.push(Value::Bigint(r.timestamp));
+        row.push(Value::Int(partition as i32));
+        row.push(Value::Bigint(record.offset));
+        for slot in &self.slots {
+            row.push(match slot {
+                Slot::Key(i) => std::mem::take(&mut self.scratch_key[*i]),
+                Slot::Value(i) => std::mem::take(&mut self.scratch_value[*i]),
+                Slot::Header(name) => r
+                    .headers
+                    .iter()
+                    .rev()
+                    .find(|h| &h.key == name)
+                    .and_then(|h| h.value.clone())
+                    .map_or(Value::Null, Value::Bytes),
+                Slot::AllHeaders => Value::Array(
+                    r.headers
+                        .iter()
+                        .map(|h| {
+                            Value::Struct(vec![
+                                ("KEY".into(), Value::from(h.key.as_str())),
+                                (
+                                    "VALUE".into(),
+                                    h.value.clone().map_or(Value::Null, Value::Bytes),
+                                ),
+                            ])
+                        })
+                        .collect(),
+                ),
+            });
+        }
+        if let Some(i) = self.timestamp {
+            match &row[3 + i] {
+                Value::Bigint(t) | Value::Timestamp(t) => row[0] = Value::Bigint(*t),
+                _ => {}
+            }
+        }
+        Ok(DecodedRow::Row(row))
+    }
+}

@@ -1,0 +1,283 @@
+//! ksqlDB's query endpoints: `POST /query-stream` (delimited, JSON or StreamedRow output),
+//! `POST /query` (the legacy StreamedRow array ksql-python reads line by line) and
+//! `POST /close-query`. One JSON document per chunk, written as rows arrive; the stream ends
+//! when the client goes, the query is closed, or its LIMIT is reached.
+
+use std::{convert::Infallible, time::Duration};
+
+use axum::{
+    body::{Body, Bytes},
+    extract::State,
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use rivulet_engine::{PushQuery, Session};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::ksql::generic_error;
+use crate::{
+    body::read_limited,
+    rest_value::{row_json, schema_string},
+    AppState,
+};
+
+/// How rows are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// `application/vnd.ksqlapi.delimited.v1`: header line, then one array per line.
+    Delimited,
+    /// `application/json`: one JSON array of header and rows.
+    Json,
+    /// `application/vnd.ksql.v1+json`: the legacy StreamedRow array, one object per line.
+    StreamedRow,
+}
+
+impl Output {
+    fn content_type(self) -> &'static str {
+        match self {
+            Output::Delimited => "application/vnd.ksqlapi.delimited.v1",
+            Output::Json => "application/json",
+            Output::StreamedRow => "application/vnd.ksql.v1+json",
+        }
+    }
+
+    /// Negotiates from `Accept`; `default` when there is none (or `*/*`).
+    fn negotiate(headers: &HeaderMap, default: Output) -> Option<Output> {
+        let accept = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if accept.trim().is_empty() || accept.contains("*/*") {
+            return Some(default);
+        }
+        if accept.contains("application/vnd.ksqlapi.delimited.v1") {
+            Some(Output::Delimited)
+        } else if accept.contains("application/vnd.ksql.v1+json") {
+            Some(Output::StreamedRow)
+        } else if accept.contains("application/json") {
+            Some(match default {
+                // The legacy endpoint treats application/json as its own format.
+                Output::StreamedRow => Output::StreamedRow,
+                _ => Output::Json,
+            })
+        } else {
+            None
+        }
+    }
+}
+
+fn statement_error(code: u32, message: &str, statement: &str) -> Response {
+    let status = StatusCode::from_u16((code / 100) as u16).unwrap_or(StatusCode::BAD_REQUEST);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        json!({"@type": "statement_error", "error_code": code, "message": message,
+               "statementText": statement, "entities": []})
+        .to_string(),
+    )
+        .into_response()
+}
+
+enum Phase {
+    Header,
+    Rows { first: bool },
+    Done,
+}
+
+/// Streams a running query's rows in `output` format.
+fn stream_rows(query: PushQuery, output: Output, keep_alive: Option<Duration>) -> Response {
+    let header = match output {
+        Output::StreamedRow => format!(
+            "[{},\n",
+            json!({"header": {"queryId": query.id, "schema": schema_string(&query.schema)}})
+        ),
+        _ => {
+            let meta = json!({
+                "queryId": query.id,
+                "columnNames": query.schema.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+                "columnTypes": query.schema.columns.iter().map(|c| c.data_type.to_string()).collect::<Vec<_>>(),
+            });
+            match output {
+                Output::Delimited => format!("{meta}\n"),
+                _ => format!("[{meta}"),
+            }
+        }
+    };
+    let stream = futures::stream::unfold(
+        (query, Phase::Header, Some(header)),
+        move |(mut query, phase, header)| async move {
+            match phase {
+                Phase::Header => {
+                    let bytes = Bytes::from(header.unwrap_or_default());
+                    Some((
+                        Ok::<_, Infallible>(bytes),
+                        (query, Phase::Rows { first: true }, None),
+                    ))
+                }
+                Phase::Rows { first } => {
+                    let next = match keep_alive {
+                        Some(every) => match tokio::time::timeout(every, query.next()).await {
+                            Ok(row) => row,
+                            Err(_) => {
+                                return Some((
+                                    Ok(Bytes::from_static(b"\n")),
+                                    (query, Phase::Rows { first }, None),
+                                ))
+                            }
+                        },
+                        None => query.next().await,
+                    };
+                    match next {
+                        Some(row) => {
+                            let text = match output {
+                                Output::Delimited => format!("{}\n", row_json(&row)),
+                                Output::Json => format!(",{}", row_json(&row)),
+                                Output::StreamedRow => {
+                                    format!("{{\"row\":{{\"columns\":{}}}}},\n", row_json(&row))
+                                }
+                            };
+                            Some((
+                                Ok(Bytes::from(text)),
+                                (query, Phase::Rows { first: false }, None),
+                            ))
+                        }
+                        None => {
+                            let end = match output {
+                                Output::Delimited => String::new(),
+                                Output::Json => "]".into(),
+                                Output::StreamedRow if query.limit_reached() => {
+                                    "{\"finalMessage\":\"Limit Reached\"}]".into()
+                                }
+                                Output::StreamedRow => {
+                                    "{\"finalMessage\":\"Query Completed\"}]".into()
+                                }
+                            };
+                            if end.is_empty() {
+                                None
+                            } else {
+                                Some((Ok(Bytes::from(end)), (query, Phase::Done, None)))
+                            }
+                        }
+                    }
+                }
+                Phase::Done => None,
+            }
+        },
+    );
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, output.content_type())],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct QueryStreamArgs {
+    sql: Option<String>,
+    properties: Option<Map<String, Value>>,
+    #[serde(rename = "sessionVariables")]
+    session_variables: Option<Map<String, Value>>,
+}
+
+pub async fn query_stream(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(output) = Output::negotiate(&headers, Output::Delimited) else {
+        return generic_error(40400, "Not Found: unsupported Accept type");
+    };
+    let body = match read_limited(&headers, body, state.settings.max_body_bytes).await {
+        Ok(b) => b,
+        Err(e) => return generic_error(e.error_code, e.message),
+    };
+    let args: QueryStreamArgs = match serde_json::from_slice(&body) {
+        Ok(a) => a,
+        Err(e) => return generic_error(40000, format!("Invalid JSON in request: {e}")),
+    };
+    let Some(sql) = args.sql else {
+        return generic_error(
+            40000,
+            "Invalid JSON in request: the field 'sql' is required",
+        );
+    };
+    let session = Session::from_request(args.properties.as_ref(), args.session_variables.as_ref());
+    match state.engine.push_query(&sql, &session).await {
+        Ok(query) => stream_rows(query, output, None),
+        Err(e) => statement_error(e.code, &e.message, &sql),
+    }
+}
+
+#[derive(Deserialize)]
+struct KsqlRequest {
+    ksql: Option<String>,
+    #[serde(rename = "streamsProperties")]
+    streams_properties: Option<Map<String, Value>>,
+    #[serde(rename = "sessionVariables")]
+    session_variables: Option<Map<String, Value>>,
+}
+
+/// Seconds without a row after which the legacy endpoint writes a bare `\n` keep-alive.
+const LEGACY_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+pub async fn query(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let Some(output) = Output::negotiate(&headers, Output::StreamedRow) else {
+        return generic_error(40400, "Not Found: unsupported Accept type");
+    };
+    let body = match read_limited(&headers, body, state.settings.max_body_bytes).await {
+        Ok(b) => b,
+        Err(e) => return generic_error(e.error_code, e.message),
+    };
+    let request: KsqlRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return generic_error(40000, format!("Invalid JSON in request: {e}")),
+    };
+    let Some(sql) = request.ksql else {
+        return generic_error(
+            40000,
+            "Invalid JSON in request: the field 'ksql' is required",
+        );
+    };
+    let session = Session::from_request(
+        request.streams_properties.as_ref(),
+        request.session_variables.as_ref(),
+    );
+    match state.engine.push_query(&sql, &session).await {
+        Ok(query) => {
+            let keep_alive = (output == Output::StreamedRow).then_some(LEGACY_KEEP_ALIVE);
+            stream_rows(query, output, keep_alive)
+        }
+        Err(e) => statement_error(e.code, &e.message, &sql),
+    }
+}
+
+#[derive(Deserialize)]
+struct CloseQuery {
+    #[serde(rename = "queryId")]
+    query_id: Option<String>,
+}
+
+pub async fn close_query(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let body = match read_limited(&headers, body, state.settings.max_body_bytes).await {
+        Ok(b) => b,
+        Err(e) => return generic_error(e.error_code, e.message),
+    };
+    let Ok(CloseQuery { query_id: Some(id) }) = serde_json::from_slice(&body) else {
+        return generic_error(
+            40000,
+            "Invalid JSON in request: expected {\"queryId\": \"...\"}",
+        );
+    };
+    if state.engine.close_query(&id) {
+        StatusCode::OK.into_response()
+    } else {
+        generic_error(40000, format!("No query with id {id}"))
+    }
+}

@@ -1,0 +1,288 @@
+//! Push queries end to end through the router: the seed's push query over the phone stream,
+//! from earliest and from latest, in the delimited, JSON and legacy StreamedRow formats, LIMIT,
+//! close-query, and errors before streaming.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use rivulet_engine::{Engine, EngineConfig};
+use rivulet_log::embedded::{EmbeddedConfig, EmbeddedLog};
+use rivulet_server::{AppState, Metrics, ServerSettings};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const SEED_CREATE: &str = "CREATE stream smartphone_sensor_stream (name varchar, time bigint, values_x double, values_y double, values_z double, messageId bigint, sessionId varchar, deviceId varchar) WITH (kafka_topic='smartphone-sensor-data', value_format='JSON', partitions=1);";
+const SEED_QUERY: &str = "select deviceId, time, values_x, values_y, values_z\nfrom smartphone_sensor_stream where name = 'accelerometeruncalibrated' emit changes;";
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../rivulet-connect/tests/fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+async fn setup() -> (tempfile::TempDir, Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
+    let engine = Engine::open(log.clone(), EngineConfig::default())
+        .await
+        .unwrap();
+    let app = rivulet_server::router(AppState::new(
+        ServerSettings::default(),
+        log,
+        engine,
+        Arc::new(Metrics::new()),
+    ));
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/ksql",
+        None,
+        json!({"ksql": SEED_CREATE}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    (dir, app)
+}
+
+async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    accept: Option<&str>,
+    body: String,
+) -> (StatusCode, String) {
+    let res = start(app, method, uri, accept, body).await;
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn start(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    accept: Option<&str>,
+    body: String,
+) -> axum::response::Response {
+    let mut req = Request::builder().method(method).uri(uri).header(
+        "content-type",
+        "application/vnd.ksql.v1+json; charset=utf-8",
+    );
+    if let Some(a) = accept {
+        req = req.header("accept", a);
+    }
+    app.clone()
+        .oneshot(req.body(Body::from(body)).unwrap())
+        .await
+        .unwrap()
+}
+
+/// The next `n` chunks of a streaming body.
+async fn chunks(body: &mut Body, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        let frame = tokio::time::timeout(Duration::from_secs(10), body.frame())
+            .await
+            .expect("a chunk within 10 s")
+            .expect("the stream goes on")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            out.push(String::from_utf8(data.to_vec()).unwrap());
+        }
+    }
+    out
+}
+
+async fn post_phone_batch(app: &Router) {
+    let body = String::from_utf8(fixture("triaxial-batch-string-time.json")).unwrap();
+    let (status, answer) = send(app, "POST", "/phone-producer/", None, body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
+#[tokio::test]
+async fn seed_push_query_from_earliest_gives_the_expected_rows() {
+    let (_dir, app) = setup().await;
+    post_phone_batch(&app).await;
+    let expected: Vec<Value> = serde_json::from_slice(&fixture(
+        "triaxial-batch-string-time.expected-push-rows.json",
+    ))
+    .unwrap();
+    let req =
+        json!({"sql": SEED_QUERY, "properties": {"auto.offset.reset": "earliest"}}).to_string();
+    let res = start(&app, "POST", "/query-stream", None, req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.ksqlapi.delimited.v1"
+    );
+    let mut body = res.into_body();
+    let got = chunks(&mut body, 1 + expected.len()).await;
+    let header: Value = serde_json::from_str(got[0].trim_end()).unwrap();
+    assert!(got[0].ends_with('\n'));
+    assert!(header["queryId"]
+        .as_str()
+        .unwrap()
+        .starts_with("transient_SMARTPHONE_SENSOR_STREAM_"));
+    assert_eq!(
+        header["columnNames"],
+        json!(["DEVICEID", "TIME", "VALUES_X", "VALUES_Y", "VALUES_Z"])
+    );
+    assert_eq!(
+        header["columnTypes"],
+        json!(["STRING", "BIGINT", "DOUBLE", "DOUBLE", "DOUBLE"])
+    );
+    for (chunk, want) in got[1..].iter().zip(&expected) {
+        assert!(chunk.ends_with('\n'), "one row per chunk: {chunk:?}");
+        let row: Value = serde_json::from_str(chunk.trim_end()).unwrap();
+        assert_eq!(&row, want);
+        // TIME is the exact integer, not a float.
+        assert!(chunk.contains(&want[1].to_string()));
+    }
+}
+
+#[tokio::test]
+async fn push_query_from_latest_sees_only_new_rows_and_close_query_ends_it() {
+    let (_dir, app) = setup().await;
+    post_phone_batch(&app).await; // before the query: not seen from latest
+    let req = json!({"sql": SEED_QUERY, "properties": {}}).to_string();
+    let res = start(&app, "POST", "/query-stream", Some("application/json"), req).await;
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let mut body = res.into_body();
+    let header = chunks(&mut body, 1).await.remove(0);
+    assert!(header.starts_with("[{\"queryId\":"), "{header}");
+    let id: String = serde_json::from_str::<Value>(&header[1..]).unwrap()["queryId"]
+        .as_str()
+        .unwrap()
+        .into();
+    post_phone_batch(&app).await;
+    let rows = chunks(&mut body, 4).await;
+    for r in &rows {
+        assert!(r.starts_with(",[\"5d0c1f7e"), "{r}");
+    }
+    let (status, text) = send(
+        &app,
+        "POST",
+        "/close-query",
+        None,
+        json!({"queryId": id}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let rest = tokio::time::timeout(Duration::from_secs(10), body.collect())
+        .await
+        .unwrap()
+        .unwrap()
+        .to_bytes();
+    assert_eq!(&rest[..], b"]");
+    let (status, text) = send(
+        &app,
+        "POST",
+        "/close-query",
+        None,
+        json!({"queryId": id}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("No query with id"), "{text}");
+}
+
+#[tokio::test]
+async fn legacy_query_endpoint_writes_streamed_rows_line_by_line_and_ends_at_the_limit() {
+    let (_dir, app) = setup().await;
+    post_phone_batch(&app).await;
+    let req = json!({"ksql": "SELECT deviceId, time FROM smartphone_sensor_stream WHERE name = 'gyroscopeuncalibrated' EMIT CHANGES LIMIT 2;",
+                     "streamsProperties": {"ksql.streams.auto.offset.reset": "earliest"}}).to_string();
+    let (status, text) = send(&app, "POST", "/query", None, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(
+        lines[0].starts_with("[{\"header\":{\"queryId\":\"transient_SMARTPHONE_SENSOR_STREAM_"),
+        "{text}"
+    );
+    assert!(
+        lines[0].ends_with("\"schema\":\"`DEVICEID` STRING, `TIME` BIGINT\"}},\n"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[1],
+        "{\"row\":{\"columns\":[\"5d0c1f7e-93a2-4c1b-9a6e-2f8b7c3d4e10\",1717000002133457400]}},\n"
+    );
+    assert!(lines[2].starts_with("{\"row\":{\"columns\":["));
+    assert_eq!(lines[3], "{\"finalMessage\":\"Limit Reached\"}]");
+}
+
+#[tokio::test]
+async fn errors_before_streaming_are_statement_errors() {
+    let (_dir, app) = setup().await;
+    for (sql, needle) in [
+        (
+            "SELECT nope FROM smartphone_sensor_stream EMIT CHANGES;",
+            "NOPE",
+        ),
+        (
+            "SELECT * FROM missing EMIT CHANGES;",
+            "MISSING does not exist",
+        ),
+        ("SELEC * FROM x;", "line 1:1"),
+        ("SHOW STREAMS;", "not a query"),
+    ] {
+        let (status, text) = send(
+            &app,
+            "POST",
+            "/query-stream",
+            None,
+            json!({"sql": sql}).to_string(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{sql}: {text}");
+        let body: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(body["@type"], "statement_error");
+        assert_eq!(body["error_code"], 40001);
+        assert!(
+            body["message"].as_str().unwrap().contains(needle),
+            "{sql}: {text}"
+        );
+        assert_eq!(body["statementText"], sql);
+    }
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/query-stream",
+        Some("blahblah"),
+        json!({"sql": SEED_QUERY}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_record_that_cannot_be_decoded_is_skipped_and_the_query_goes_on() {
+    let (_dir, app) = setup().await;
+    let bad = json!({"records": [
+        {"value": {"name": "accelerometeruncalibrated", "time": "not a number", "deviceId": "bad"}},
+        {"value": {"status": "ready"}},
+        {"value": {"name": "accelerometeruncalibrated", "time": "17", "values_x": 1.5, "deviceId": "good"}},
+    ]});
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/topics/smartphone-sensor-data/records",
+        None,
+        bad.to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let req =
+        json!({"sql": SEED_QUERY, "properties": {"auto.offset.reset": "earliest"}}).to_string();
+    let res = start(&app, "POST", "/query-stream", None, req).await;
+    let mut body = res.into_body();
+    let got = chunks(&mut body, 2).await;
+    assert_eq!(got[1], "[\"good\",17,1.5,null,null]\n");
+}
