@@ -286,3 +286,67 @@ async fn a_record_that_cannot_be_decoded_is_skipped_and_the_query_goes_on() {
     let got = chunks(&mut body, 2).await;
     assert_eq!(got[1], "[\"good\",17,1.5,null,null]\n");
 }
+
+#[tokio::test]
+async fn chart_data_feeds_the_seed_dashboard_events() {
+    // No stream declared: the route declares the seed's stream itself, as the seed backend did.
+    let dir = tempfile::tempdir().unwrap();
+    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
+    let engine = Engine::open(log.clone(), EngineConfig::default())
+        .await
+        .unwrap();
+    let app = rivulet_server::router(AppState::new(
+        ServerSettings::default(),
+        log,
+        engine,
+        Arc::new(Metrics::new()),
+    ));
+    let res = start(
+        &app,
+        "GET",
+        "/chart-data/1717000000000",
+        None,
+        String::new(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/event-stream; charset=utf-8"
+    );
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert_eq!(res.headers()["x-accel-buffering"], "no");
+    let mut body = res.into_body();
+    post_phone_batch(&app).await;
+    let events = chunks(&mut body, 4).await;
+    assert_eq!(
+        events[0],
+        "id: message_id\r\nevent: new_message\r\ndata: [\"5d0c1f7e-93a2-4c1b-9a6e-2f8b7c3d4e10\", \"2024-05-29 16:26:42.133456600\", -0.5857411281907045, 0.6237264745529283, 1.0635760922571253]\r\nretry: 1500000\r\n\r\n"
+    );
+    assert!(events.iter().all(|e| e.contains("event: new_message")));
+}
+
+#[tokio::test]
+async fn query_sse_sends_schema_then_rows_as_objects() {
+    let (_dir, app) = setup().await;
+    post_phone_batch(&app).await;
+    let sql = "SELECT deviceId, values_x AS x FROM smartphone_sensor_stream WHERE name = 'magnetometeruncalibrated' EMIT CHANGES;";
+    let uri = format!(
+        "/query-sse?offset=earliest&sql={}",
+        sql.replace(' ', "%20")
+            .replace('\'', "%27")
+            .replace(',', "%2C")
+            .replace(';', "%3B")
+    );
+    let res = start(&app, "GET", &uri, None, String::new()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.into_body();
+    let events = chunks(&mut body, 2).await;
+    assert!(
+        events[0].starts_with("event: schema\ndata: {\"queryId\":"),
+        "{}",
+        events[0]
+    );
+    assert!(events[0].contains("\"columnNames\":[\"DEVICEID\",\"X\"]"));
+    assert_eq!(events[1], "data: {\"DEVICEID\":\"5d0c1f7e-93a2-4c1b-9a6e-2f8b7c3d4e10\",\"X\":-4873.480070815981}\n\n");
+}

@@ -5,6 +5,7 @@ mod ksql;
 mod phone;
 mod query;
 mod records;
+mod sse;
 mod topics;
 
 use std::time::Instant;
@@ -27,6 +28,8 @@ pub fn router(state: AppState) -> Router {
         .route("/query-stream", post(query::query_stream))
         .route("/query", post(query::query))
         .route("/close-query", post(query::close_query))
+        .route("/chart-data/{client_id}", get(sse::chart_data))
+        .route("/query-sse", get(sse::query_sse))
         .route("/info", get(ksql::info))
         .route("/clusterStatus", get(ksql::cluster_status))
         .route("/status", get(ksql::statuses))

@@ -1,0 +1,173 @@
+//! Server-Sent Events: `GET /chart-data/{client_id}`, the phone-stream dashboard's feed exactly
+//! as the seed backend sent it, and `GET /query-sse?sql=…`, any push query as SSE (a `schema`
+//! event, then one JSON object per row keyed by column name).
+
+use std::{convert::Infallible, time::Duration, time::SystemTime};
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{Path, Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+};
+use rivulet_connect::phone_chart::{chart_event, ping_event, PING_SECONDS};
+use rivulet_core::Value;
+use rivulet_engine::{PushQuery, Session};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::ksql::generic_error;
+use crate::{rest_value::row_object, AppState};
+
+/// The stream and query the seed dashboard backend ran.
+pub const SEED_STREAM_CREATE: &str = "CREATE stream smartphone_sensor_stream (name varchar, time bigint, values_x double, values_y double, values_z double, messageId bigint, sessionId varchar, deviceId varchar) WITH (kafka_topic='smartphone-sensor-data', value_format='JSON', partitions=1);";
+pub const SEED_PUSH_QUERY: &str = "select deviceId, time, values_x, values_y, values_z\nfrom smartphone_sensor_stream where name = 'accelerometeruncalibrated' emit changes;";
+
+fn sse_response(body: Body) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/event-stream; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::CONNECTION, "keep-alive"),
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Rows of `query` as SSE text: `event(row)` per row, `ping()` after `PING_SECONDS` idle.
+fn event_stream(
+    query: PushQuery,
+    first: Option<String>,
+    event: impl Fn(&PushQuery, Vec<Value>) -> String + Send + Sync + 'static,
+    ping: impl Fn() -> String + Send + Sync + 'static,
+) -> Body {
+    let event = std::sync::Arc::new(event);
+    let ping = std::sync::Arc::new(ping);
+    let stream = futures::stream::unfold((query, first), move |(mut query, first)| {
+        let (event, ping) = (event.clone(), ping.clone());
+        async move {
+            let text = match first {
+                Some(first) => first,
+                None => {
+                    match tokio::time::timeout(Duration::from_secs(PING_SECONDS), query.next())
+                        .await
+                    {
+                        Ok(Some(row)) => event(&query, row),
+                        Ok(None) => return None,
+                        Err(_) => ping(),
+                    }
+                }
+            };
+            Some((Ok::<_, Infallible>(Bytes::from(text)), (query, None)))
+        }
+    });
+    Body::from_stream(stream)
+}
+
+/// Creates the seed's phone stream when it is not declared yet, as the seed backend did.
+async fn ensure_phone_stream(state: &AppState) -> Result<(), Response> {
+    if state
+        .engine
+        .catalog()
+        .await
+        .get("SMARTPHONE_SENSOR_STREAM")
+        .is_some()
+    {
+        return Ok(());
+    }
+    let mut session = Session::default();
+    match state
+        .engine
+        .execute_script(SEED_STREAM_CREATE, &mut session)
+        .await
+    {
+        Ok(_) => Ok(()),
+        // Created concurrently by another request.
+        Err(_)
+            if state
+                .engine
+                .catalog()
+                .await
+                .get("SMARTPHONE_SENSOR_STREAM")
+                .is_some() =>
+        {
+            Ok(())
+        }
+        Err(f) => Err(generic_error(f.error.code, f.error.message)),
+    }
+}
+
+pub async fn chart_data(State(state): State<AppState>, Path(_client_id): Path<String>) -> Response {
+    if let Err(r) = ensure_phone_stream(&state).await {
+        return r;
+    }
+    let query = match state
+        .engine
+        .push_query(SEED_PUSH_QUERY, &Session::default())
+        .await
+    {
+        Ok(q) => q,
+        Err(e) => return generic_error(e.code, e.message),
+    };
+    let body = event_stream(
+        query,
+        None,
+        |_, row| {
+            let num = |v: Option<&Value>| v.and_then(Value::as_f64);
+            chart_event(
+                row.first().and_then(Value::as_str),
+                row.get(1).and_then(Value::as_i64),
+                num(row.get(2)),
+                num(row.get(3)),
+                num(row.get(4)),
+            )
+        },
+        || ping_event(SystemTime::now()),
+    );
+    sse_response(body)
+}
+
+#[derive(Deserialize)]
+pub struct SseParams {
+    sql: String,
+    /// `earliest` or `latest` (default).
+    #[serde(default)]
+    offset: Option<String>,
+}
+
+pub async fn query_sse(State(state): State<AppState>, Query(params): Query<SseParams>) -> Response {
+    let mut session = Session::default();
+    if let Some(o) = params.offset {
+        session.properties.insert("auto.offset.reset".into(), o);
+    }
+    let query = match state.engine.push_query(&params.sql, &session).await {
+        Ok(q) => q,
+        Err(e) => {
+            let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+            return (
+                status,
+                [(header::CONTENT_TYPE, "application/json")],
+                json!({"@type": "statement_error", "error_code": e.code, "message": e.message,
+                       "statementText": params.sql, "entities": []})
+                .to_string(),
+            )
+                .into_response();
+        }
+    };
+    let schema = json!({
+        "queryId": query.id,
+        "columnNames": query.schema.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+        "columnTypes": query.schema.columns.iter().map(|c| c.data_type.to_string()).collect::<Vec<_>>(),
+    });
+    let body = event_stream(
+        query,
+        Some(format!("event: schema\ndata: {schema}\n\n")),
+        |q, row| format!("data: {}\n\n", row_object(&q.schema, &row)),
+        || ": keep-alive\n\n".to_string(),
+    );
+    sse_response(body)
+}
