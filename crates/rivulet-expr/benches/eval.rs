@@ -51,8 +51,12 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("baseline");
     let a = Value::string("accelerometeruncalibrated");
     let bb = Value::string("accelerometeruncalibrated");
-    g.bench_function("value_eq", |b| b.iter(|| black_box(&a).sql_cmp(black_box(&bb))));
-    g.bench_function("str_eq", |b| b.iter(|| black_box(a.as_str()) == black_box(bb.as_str())));
+    g.bench_function("value_eq", |b| {
+        b.iter(|| black_box(&a).sql_cmp(black_box(&bb)))
+    });
+    g.bench_function("str_eq", |b| {
+        b.iter(|| black_box(a.as_str()) == black_box(bb.as_str()))
+    });
     g.finish();
     let mut g = c.benchmark_group("seed_push_query");
     g.throughput(Throughput::Elements(1));

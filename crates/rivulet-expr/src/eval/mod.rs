@@ -117,76 +117,21 @@ fn ev<'a>(expr: &'a Expr, ctx: &mut Ctx<'a, '_>) -> Result<Cow<'a, Value>, EvalE
             args,
             return_type,
         } => Cow::Owned(call(function, args, return_type, ctx)?),
-        Expr::Cast { expr, to } => {
-            // ksqlDB wraps the whole cast, operand included, in its nested error handling.
-            let v = match ev(expr, ctx) {
-                Ok(v) => v,
-                Err(e) => return ctx.recover(Err(e)).map(Cow::Owned),
-            };
-            if v.is_null() {
-                return Ok(Cow::Borrowed(&NULL));
-            }
-            let from = expr.data_type();
-            if &from == to {
-                return Ok(v);
-            }
-            let r = cast::cast_value(&v, &from, to);
-            Cow::Owned(ctx.recover(r)?)
-        }
+        Expr::Cast { expr, to } => cast_expr(expr, to, ctx)?,
         Expr::Arithmetic {
             op,
             left,
             right,
             data_type,
-        } => {
-            let l = ev(left, ctx)?;
-            if l.is_null() {
-                return Ok(Cow::Borrowed(&NULL));
-            }
-            let r = ev(right, ctx)?;
-            if r.is_null() {
-                return Ok(Cow::Borrowed(&NULL));
-            }
-            Cow::Owned(arithmetic::binary(*op, &l, &r, data_type)?)
-        }
+        } => arithmetic_expr(op, left, right, data_type, ctx)?,
         Expr::Negate(e) => Cow::Owned(arithmetic::negate(ev(e, ctx)?.as_ref())?),
         Expr::Comparison { op, left, right } => {
             let l = ev(left, ctx)?;
             let r = ev(right, ctx)?;
             boolean(!l.is_null() && !r.is_null() && compare::compare(*op, &l, &r))
         }
-        Expr::And(items) => {
-            let mut saw_null = false;
-            for item in items {
-                match ev(item, ctx)?.as_ref() {
-                    Value::Boolean(false) => return Ok(boolean(false)),
-                    Value::Boolean(true) => {}
-                    Value::Null => saw_null = true,
-                    other => return Err(EvalError::unexpected("BOOLEAN", other)),
-                }
-            }
-            if saw_null {
-                Cow::Borrowed(&NULL)
-            } else {
-                boolean(true)
-            }
-        }
-        Expr::Or(items) => {
-            let mut saw_null = false;
-            for item in items {
-                match ev(item, ctx)?.as_ref() {
-                    Value::Boolean(true) => return Ok(boolean(true)),
-                    Value::Boolean(false) => {}
-                    Value::Null => saw_null = true,
-                    other => return Err(EvalError::unexpected("BOOLEAN", other)),
-                }
-            }
-            if saw_null {
-                Cow::Borrowed(&NULL)
-            } else {
-                boolean(false)
-            }
-        }
+        Expr::And(items) => and_expr(items, ctx)?,
+        Expr::Or(items) => or_expr(items, ctx)?,
         Expr::Not(e) => match ev(e, ctx)?.as_ref() {
             Value::Boolean(b) => boolean(!b),
             Value::Null => Cow::Borrowed(&NULL),
@@ -197,179 +142,344 @@ fn ev<'a>(expr: &'a Expr, ctx: &mut Ctx<'a, '_>) -> Result<Cow<'a, Value>, EvalE
             left,
             right,
             negated,
-        } => {
-            let l = ev(left, ctx)?;
-            let r = ev(right, ctx)?;
-            let distinct = match (l.is_null(), r.is_null()) {
-                (true, true) => false,
-                (true, false) | (false, true) => true,
-                (false, false) => !compare::equal(&l, &r),
-            };
-            boolean(distinct != *negated)
-        }
+        } => distinct_expr(left, right, negated, ctx)?,
         Expr::Between {
             expr,
             low,
             high,
             negated,
-        } => {
-            let v = ev(expr, ctx)?;
-            let lo = ev(low, ctx)?;
-            let hi = ev(high, ctx)?;
-            let inside = !v.is_null()
-                && !lo.is_null()
-                && !hi.is_null()
-                && compare::compare(crate::expr::ComparisonOp::GtEq, &v, &lo)
-                && compare::compare(crate::expr::ComparisonOp::LtEq, &v, &hi);
-            boolean(inside != *negated)
-        }
+        } => between_expr(expr, low, high, negated, ctx)?,
         Expr::InList {
             expr,
             list,
             negated,
-        } => {
-            let v = ev(expr, ctx)?;
-            let mut found = false;
-            if !v.is_null() {
-                for item in list {
-                    let candidate = ev(item, ctx)?;
-                    if !candidate.is_null() && compare::equal(&v, &candidate) {
-                        found = true;
-                        break;
-                    }
-                }
-            }
-            boolean(found != *negated)
-        }
+        } => in_list_expr(expr, list, negated, ctx)?,
         Expr::Like {
             expr,
             pattern,
             escape,
             negated,
-        } => {
-            let v = ev(expr, ctx)?;
-            let p = ev(pattern, ctx)?;
-            match (v.as_ref(), p.as_ref()) {
-                (Value::String(v), Value::String(p)) => {
-                    boolean(compare::like(v, p, *escape)? != *negated)
-                }
-                (Value::Null, _) | (_, Value::Null) => Cow::Borrowed(&NULL),
-                (other, _) => return Err(EvalError::unexpected("STRING", other)),
-            }
-        }
+        } => like_expr(expr, pattern, escape, negated, ctx)?,
         Expr::Case {
             operand,
             when_then,
             else_,
             ..
-        } => {
-            let subject = match operand {
-                Some(o) => Some(ev(o, ctx)?),
-                None => None,
-            };
-            for (when, then) in when_then {
-                let w = ev(when, ctx)?;
-                let hit = match &subject {
-                    Some(s) => !s.is_null() && !w.is_null() && compare::equal(s, &w),
-                    None => matches!(w.as_ref(), Value::Boolean(true)),
-                };
-                if hit {
-                    return ev(then, ctx);
-                }
-            }
-            match else_ {
-                Some(e) => ev(e, ctx)?,
-                None => Cow::Borrowed(&NULL),
-            }
-        }
-        Expr::Subscript { base, index, .. } => {
-            let b = ev(base, ctx)?;
-            let i = ev(index, ctx)?;
-            match (b, i.as_ref()) {
-                (_, Value::Null) => Cow::Borrowed(&NULL),
-                (Cow::Borrowed(Value::Array(items)), idx) => match array_index(items.len(), idx) {
-                    Some(k) => Cow::Borrowed(&items[k]),
-                    None => Cow::Borrowed(&NULL),
-                },
-                (Cow::Owned(Value::Array(mut items)), idx) => match array_index(items.len(), idx) {
-                    Some(k) => Cow::Owned(items.swap_remove(k)),
-                    None => Cow::Borrowed(&NULL),
-                },
-                (b, key) => match b.as_ref() {
-                    Value::Map(entries) => Cow::Owned(
-                        entries
-                            .iter()
-                            .find(|(k, _)| compare::equal(k, key))
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or(Value::Null),
-                    ),
-                    Value::Null => Cow::Borrowed(&NULL),
-                    other => return Err(EvalError::unexpected("ARRAY or MAP", other)),
-                },
-            }
-        }
-        Expr::Dereference { base, field, .. } => {
-            let b = match base.as_ref() {
-                Expr::Call { .. } => {
-                    let r = ev_owned(base, ctx);
-                    Cow::Owned(ctx.recover(r)?)
-                }
-                _ => ev(base, ctx)?,
-            };
-            match b {
-                Cow::Borrowed(Value::Struct(fields)) => fields
-                    .iter()
-                    .find(|(n, _)| **n == **field)
-                    .map_or(Cow::Borrowed(&NULL), |(_, v)| Cow::Borrowed(v)),
-                Cow::Owned(Value::Struct(fields)) => Cow::Owned(
-                    fields
-                        .into_iter()
-                        .find(|(n, _)| **n == **field)
-                        .map_or(Value::Null, |(_, v)| v),
-                ),
-                b if b.is_null() => Cow::Borrowed(&NULL),
-                other => return Err(EvalError::unexpected("STRUCT", &other)),
-            }
-        }
-        Expr::ArrayConstructor { elements, .. } => {
-            let mut out = Vec::with_capacity(elements.len());
-            for e in elements {
-                let r = ev_owned(e, ctx);
-                out.push(ctx.recover(r)?);
-            }
-            Cow::Owned(Value::Array(out))
-        }
-        Expr::MapConstructor { entries, .. } => {
-            let mut out: Vec<(Value, Value)> = Vec::with_capacity(entries.len());
-            for (k, v) in entries {
-                let rk = ev_owned(k, ctx);
-                let key = ctx.recover(rk)?;
-                let rv = ev_owned(v, ctx);
-                let value = ctx.recover(rv)?;
-                match out
-                    .iter_mut()
-                    .find(|(existing, _)| compare::equal(existing, &key))
-                {
-                    Some(slot) => slot.1 = value,
-                    None => out.push((key, value)),
-                }
-            }
-            Cow::Owned(Value::Map(out))
-        }
-        Expr::StructConstructor { fields, .. } => {
-            let mut out = Vec::with_capacity(fields.len());
-            for (name, e) in fields {
-                let r = ev_owned(e, ctx);
-                out.push((name.as_str().into(), ctx.recover(r)?));
-            }
-            Cow::Owned(Value::Struct(out))
-        }
+        } => case_expr(operand, when_then, else_, ctx)?,
+        Expr::Subscript { base, index, .. } => subscript_expr(base, index, ctx)?,
+        Expr::Dereference { base, field, .. } => dereference_expr(base, field, ctx)?,
+        Expr::ArrayConstructor { elements, .. } => array_expr(elements, ctx)?,
+        Expr::MapConstructor { entries, .. } => map_expr(entries, ctx)?,
+        Expr::StructConstructor { fields, .. } => struct_expr(fields, ctx)?,
         Expr::Lambda { .. } => {
             return Err(EvalError::Function {
                 name: "LAMBDA".into(),
                 message: "a lambda can only be an argument of TRANSFORM, FILTER or REDUCE".into(),
             })
         }
+    })
+}
+
+fn cast_expr<'a>(
+    expr: &'a Expr,
+    to: &'a DataType,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        // ksqlDB wraps the whole cast, operand included, in its nested error handling.
+        let v = match ev(expr, ctx) {
+            Ok(v) => v,
+            Err(e) => return ctx.recover(Err(e)).map(Cow::Owned),
+        };
+        if v.is_null() {
+            return Ok(Cow::Borrowed(&NULL));
+        }
+        let from = expr.data_type();
+        if &from == to {
+            return Ok(v);
+        }
+        let r = cast::cast_value(&v, &from, to);
+        Cow::Owned(ctx.recover(r)?)
+    })
+}
+
+fn arithmetic_expr<'a>(
+    op: &crate::expr::ArithmeticOp,
+    left: &'a Expr,
+    right: &'a Expr,
+    data_type: &'a DataType,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let l = ev(left, ctx)?;
+        if l.is_null() {
+            return Ok(Cow::Borrowed(&NULL));
+        }
+        let r = ev(right, ctx)?;
+        if r.is_null() {
+            return Ok(Cow::Borrowed(&NULL));
+        }
+        Cow::Owned(arithmetic::binary(*op, &l, &r, data_type)?)
+    })
+}
+
+fn and_expr<'a>(items: &'a [Expr], ctx: &mut Ctx<'a, '_>) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let mut saw_null = false;
+        for item in items {
+            match ev(item, ctx)?.as_ref() {
+                Value::Boolean(false) => return Ok(boolean(false)),
+                Value::Boolean(true) => {}
+                Value::Null => saw_null = true,
+                other => return Err(EvalError::unexpected("BOOLEAN", other)),
+            }
+        }
+        if saw_null {
+            Cow::Borrowed(&NULL)
+        } else {
+            boolean(true)
+        }
+    })
+}
+
+fn or_expr<'a>(items: &'a [Expr], ctx: &mut Ctx<'a, '_>) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let mut saw_null = false;
+        for item in items {
+            match ev(item, ctx)?.as_ref() {
+                Value::Boolean(true) => return Ok(boolean(true)),
+                Value::Boolean(false) => {}
+                Value::Null => saw_null = true,
+                other => return Err(EvalError::unexpected("BOOLEAN", other)),
+            }
+        }
+        if saw_null {
+            Cow::Borrowed(&NULL)
+        } else {
+            boolean(false)
+        }
+    })
+}
+
+fn distinct_expr<'a>(
+    left: &'a Expr,
+    right: &'a Expr,
+    negated: &bool,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let l = ev(left, ctx)?;
+        let r = ev(right, ctx)?;
+        let distinct = match (l.is_null(), r.is_null()) {
+            (true, true) => false,
+            (true, false) | (false, true) => true,
+            (false, false) => !compare::equal(&l, &r),
+        };
+        boolean(distinct != *negated)
+    })
+}
+
+fn between_expr<'a>(
+    expr: &'a Expr,
+    low: &'a Expr,
+    high: &'a Expr,
+    negated: &bool,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let v = ev(expr, ctx)?;
+        let lo = ev(low, ctx)?;
+        let hi = ev(high, ctx)?;
+        let inside = !v.is_null()
+            && !lo.is_null()
+            && !hi.is_null()
+            && compare::compare(crate::expr::ComparisonOp::GtEq, &v, &lo)
+            && compare::compare(crate::expr::ComparisonOp::LtEq, &v, &hi);
+        boolean(inside != *negated)
+    })
+}
+
+fn in_list_expr<'a>(
+    expr: &'a Expr,
+    list: &'a [Expr],
+    negated: &bool,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let v = ev(expr, ctx)?;
+        let mut found = false;
+        if !v.is_null() {
+            for item in list {
+                let candidate = ev(item, ctx)?;
+                if !candidate.is_null() && compare::equal(&v, &candidate) {
+                    found = true;
+                    break;
+                }
+            }
+        }
+        boolean(found != *negated)
+    })
+}
+
+fn like_expr<'a>(
+    expr: &'a Expr,
+    pattern: &'a Expr,
+    escape: &Option<char>,
+    negated: &bool,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let v = ev(expr, ctx)?;
+        let p = ev(pattern, ctx)?;
+        match (v.as_ref(), p.as_ref()) {
+            (Value::String(v), Value::String(p)) => {
+                boolean(compare::like(v, p, *escape)? != *negated)
+            }
+            (Value::Null, _) | (_, Value::Null) => Cow::Borrowed(&NULL),
+            (other, _) => return Err(EvalError::unexpected("STRING", other)),
+        }
+    })
+}
+
+fn case_expr<'a>(
+    operand: &'a Option<Box<Expr>>,
+    when_then: &'a [(Expr, Expr)],
+    else_: &'a Option<Box<Expr>>,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let subject = match operand {
+            Some(o) => Some(ev(o, ctx)?),
+            None => None,
+        };
+        for (when, then) in when_then {
+            let w = ev(when, ctx)?;
+            let hit = match &subject {
+                Some(s) => !s.is_null() && !w.is_null() && compare::equal(s, &w),
+                None => matches!(w.as_ref(), Value::Boolean(true)),
+            };
+            if hit {
+                return ev(then, ctx);
+            }
+        }
+        match else_ {
+            Some(e) => ev(e, ctx)?,
+            None => Cow::Borrowed(&NULL),
+        }
+    })
+}
+
+fn subscript_expr<'a>(
+    base: &'a Expr,
+    index: &'a Expr,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let b = ev(base, ctx)?;
+        let i = ev(index, ctx)?;
+        match (b, i.as_ref()) {
+            (_, Value::Null) => Cow::Borrowed(&NULL),
+            (Cow::Borrowed(Value::Array(items)), idx) => match array_index(items.len(), idx) {
+                Some(k) => Cow::Borrowed(&items[k]),
+                None => Cow::Borrowed(&NULL),
+            },
+            (Cow::Owned(Value::Array(mut items)), idx) => match array_index(items.len(), idx) {
+                Some(k) => Cow::Owned(items.swap_remove(k)),
+                None => Cow::Borrowed(&NULL),
+            },
+            (b, key) => match b.as_ref() {
+                Value::Map(entries) => Cow::Owned(
+                    entries
+                        .iter()
+                        .find(|(k, _)| compare::equal(k, key))
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or(Value::Null),
+                ),
+                Value::Null => Cow::Borrowed(&NULL),
+                other => return Err(EvalError::unexpected("ARRAY or MAP", other)),
+            },
+        }
+    })
+}
+
+fn dereference_expr<'a>(
+    base: &'a Expr,
+    field: &'a str,
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let b = match base {
+            Expr::Call { .. } => {
+                let r = ev_owned(base, ctx);
+                Cow::Owned(ctx.recover(r)?)
+            }
+            _ => ev(base, ctx)?,
+        };
+        match b {
+            Cow::Borrowed(Value::Struct(fields)) => fields
+                .iter()
+                .find(|(n, _)| **n == *field)
+                .map_or(Cow::Borrowed(&NULL), |(_, v)| Cow::Borrowed(v)),
+            Cow::Owned(Value::Struct(fields)) => Cow::Owned(
+                fields
+                    .into_iter()
+                    .find(|(n, _)| **n == *field)
+                    .map_or(Value::Null, |(_, v)| v),
+            ),
+            b if b.is_null() => Cow::Borrowed(&NULL),
+            other => return Err(EvalError::unexpected("STRUCT", &other)),
+        }
+    })
+}
+
+fn array_expr<'a>(
+    elements: &'a [Expr],
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let mut out = Vec::with_capacity(elements.len());
+        for e in elements {
+            let r = ev_owned(e, ctx);
+            out.push(ctx.recover(r)?);
+        }
+        Cow::Owned(Value::Array(out))
+    })
+}
+
+fn map_expr<'a>(
+    entries: &'a [(Expr, Expr)],
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let mut out: Vec<(Value, Value)> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            let rk = ev_owned(k, ctx);
+            let key = ctx.recover(rk)?;
+            let rv = ev_owned(v, ctx);
+            let value = ctx.recover(rv)?;
+            match out
+                .iter_mut()
+                .find(|(existing, _)| compare::equal(existing, &key))
+            {
+                Some(slot) => slot.1 = value,
+                None => out.push((key, value)),
+            }
+        }
+        Cow::Owned(Value::Map(out))
+    })
+}
+
+fn struct_expr<'a>(
+    fields: &'a [(String, Expr)],
+    ctx: &mut Ctx<'a, '_>,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok({
+        let mut out = Vec::with_capacity(fields.len());
+        for (name, e) in fields {
+            let r = ev_owned(e, ctx);
+            out.push((name.as_str().into(), ctx.recover(r)?));
+        }
+        Cow::Owned(Value::Struct(out))
     })
 }
 
