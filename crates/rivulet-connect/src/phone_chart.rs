@@ -11,6 +11,13 @@ use rivulet_core::time::{civil_from_days, MS_PER_DAY};
 
 use crate::sensor_logger::python_float;
 
+/// The stream the seed dashboard backend declared (with `PARTITIONS` so that the topic is
+/// created when no phone has pushed yet).
+pub const SEED_STREAM_CREATE: &str = "CREATE stream smartphone_sensor_stream (name varchar, time bigint, values_x double, values_y double, values_z double, messageId bigint, sessionId varchar, deviceId varchar) WITH (kafka_topic='smartphone-sensor-data', value_format='JSON', partitions=1);";
+
+/// The push query the seed dashboard backend ran for its chart.
+pub const SEED_PUSH_QUERY: &str = "select deviceId, time, values_x, values_y, values_z\nfrom smartphone_sensor_stream where name = 'accelerometeruncalibrated' emit changes;";
+
 /// How often the seed's server sent a keep-alive ping.
 pub const PING_SECONDS: u64 = 15;
 

@@ -152,6 +152,33 @@ async fn demo_runs_with_nothing_set_up_and_fills_the_phone_topic() {
         }
     }
     assert!(found > 10, "the demo's phones wrote {found} records in 5 s");
+
+    // The seed dashboard's chart feed runs over the declared phone stream.
+    let (_, streams) = http
+        .post("/ksql", &serde_json::json!({"ksql": "SHOW STREAMS;"}))
+        .await
+        .unwrap();
+    assert_eq!(streams[0]["streams"][0]["name"], "SMARTPHONE_SENSOR_STREAM");
+    let authority = demo.url.trim_start_matches("http://").to_string();
+    let feed = tokio::time::timeout(Duration::from_secs(20), async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut s = tokio::net::TcpStream::connect(&authority).await.unwrap();
+        s.write_all(format!("GET /chart-data/1 HTTP/1.1\r\nHost: {authority}\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains("event: new_message") {
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the feed ended");
+            seen.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&seen).into_owned()
+    })
+    .await
+    .expect("a chart event within 20 s");
+    assert!(feed.contains("text/event-stream"), "{feed}");
+    assert!(feed.contains("data: [\""), "{feed}");
     let status = demo.terminate();
     assert!(status.success(), "demo exit: {status:?}");
 }

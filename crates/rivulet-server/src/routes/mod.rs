@@ -5,7 +5,7 @@ mod ksql;
 mod phone;
 mod query;
 mod records;
-mod sse;
+pub mod sse;
 mod topics;
 
 use std::time::Instant;

@@ -10,7 +10,9 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Response},
 };
-use rivulet_connect::phone_chart::{chart_event, ping_event, PING_SECONDS};
+use rivulet_connect::phone_chart::{
+    chart_event, ping_event, PING_SECONDS, SEED_PUSH_QUERY, SEED_STREAM_CREATE,
+};
 use rivulet_core::Value;
 use rivulet_engine::{PushQuery, Session};
 use serde::Deserialize;
@@ -18,10 +20,6 @@ use serde_json::json;
 
 use super::ksql::generic_error;
 use crate::{rest_value::row_object, AppState};
-
-/// The stream and query the seed dashboard backend ran.
-pub const SEED_STREAM_CREATE: &str = "CREATE stream smartphone_sensor_stream (name varchar, time bigint, values_x double, values_y double, values_z double, messageId bigint, sessionId varchar, deviceId varchar) WITH (kafka_topic='smartphone-sensor-data', value_format='JSON', partitions=1);";
-pub const SEED_PUSH_QUERY: &str = "select deviceId, time, values_x, values_y, values_z\nfrom smartphone_sensor_stream where name = 'accelerometeruncalibrated' emit changes;";
 
 fn sse_response(body: Body) -> Response {
     (
@@ -69,7 +67,7 @@ fn event_stream(
 }
 
 /// Creates the seed's phone stream when it is not declared yet, as the seed backend did.
-async fn ensure_phone_stream(state: &AppState) -> Result<(), Response> {
+pub async fn ensure_phone_stream(state: &AppState) -> Result<(), Response> {
     if state
         .engine
         .catalog()

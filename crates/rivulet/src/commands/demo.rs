@@ -1,5 +1,6 @@
-//! `rivulet demo`: the server on the embedded log with simulated phones feeding it. Later issues
-//! add the seed pipelines and the dashboard here.
+//! `rivulet demo`: the server on the embedded log with simulated phones feeding it, the seed's
+//! phone stream declared, and its chart feed served. Later issues add the aggregating seed
+//! pipelines and the dashboard page here.
 
 use std::time::Duration;
 
@@ -14,12 +15,35 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let resolved = resolve(&args.server)?;
     let running = super::server::start(&resolved).await?;
     let addr = running.addr;
+    let mut session = rivulet_engine::Session::default();
+    if running
+        .engine
+        .catalog()
+        .await
+        .get("SMARTPHONE_SENSOR_STREAM")
+        .is_none()
+    {
+        if let Err(f) = running
+            .engine
+            .execute_script(
+                rivulet_connect::phone_chart::SEED_STREAM_CREATE,
+                &mut session,
+            )
+            .await
+        {
+            anyhow::bail!("declaring the phone stream: {}", f.error);
+        }
+    }
     super::server::print_banner(&resolved, addr);
     println!(
         "  running  phone simulator: {} phones × 5 sensors × {} Hz → topic {PHONE_TOPIC}",
         args.devices, args.rate
     );
+    println!("  running  stream SMARTPHONE_SENSOR_STREAM over {PHONE_TOPIC} (ksqlDB API on the same port)");
+    println!("  chart    GET  http://{addr}/chart-data/1   (the seed dashboard's SSE feed)");
     println!("  try      curl 'http://{addr}/topics/{PHONE_TOPIC}/records?offset=0&limit=3'");
+    println!("           curl -N 'http://{addr}/query-sse?sql=SELECT%20*%20FROM%20smartphone_sensor_stream%20EMIT%20CHANGES%3B'");
+    println!("           rivulet sql --url http://{addr}");
     println!("Press Ctrl-C to stop.");
 
     let config = PhoneSimConfig {

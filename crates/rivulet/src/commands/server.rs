@@ -16,6 +16,7 @@ use crate::{
 pub struct Running {
     pub addr: SocketAddr,
     pub log: Arc<EmbeddedLog>,
+    pub engine: Arc<rivulet_engine::Engine>,
     pub serving: JoinHandle<std::io::Result<()>>,
     stop: oneshot::Sender<()>,
 }
@@ -46,8 +47,12 @@ pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
     let engine = rivulet_engine::Engine::open(log.clone(), rivulet_engine::EngineConfig::default())
         .await
         .context("restoring the catalog from the command log")?;
-    let state =
-        rivulet_server::AppState::new(resolved.server.clone(), log.clone(), engine, metrics);
+    let state = rivulet_server::AppState::new(
+        resolved.server.clone(),
+        log.clone(),
+        engine.clone(),
+        metrics,
+    );
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = tokio::spawn(async move {
         rivulet_server::serve(listener, state, async move {
@@ -58,6 +63,7 @@ pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
     Ok(Running {
         addr,
         log,
+        engine,
         serving,
         stop,
     })
@@ -74,6 +80,7 @@ pub fn print_banner(resolved: &Resolved, addr: SocketAddr) {
     );
     println!("  ingest   POST http://{addr}/topics/{{topic}}/records   POST http://{addr}/phone-producer/");
     println!("  read     GET  http://{addr}/topics   GET http://{addr}/topics/{{topic}}/records?partition=0&offset=0");
+    println!("  ksqlDB   POST http://{addr}/ksql   POST http://{addr}/query-stream   (rivulet sql --url http://{addr})");
     println!("  metrics  GET  http://{addr}/metrics");
 }
 
