@@ -98,7 +98,7 @@ mod tests {
         let ns = 1_683_555_956_851_304_200;
         assert_eq!(pandas_time_text(ns), "2023-05-08 14:25:56.851304200");
         assert_eq!(
-            pandas_time_text(ns - 1_304_200 + 0),
+            pandas_time_text(ns - 1_304_200),
             "2023-05-08 14:25:56.850000"
         );
         assert_eq!(pandas_time_text(ns - 851_304_200), "2023-05-08 14:25:56");

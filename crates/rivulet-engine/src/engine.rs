@@ -300,13 +300,13 @@ impl Engine {
         statement: &Statement,
         command: &Command,
     ) -> Result<(), EngineError> {
-        let mut session = Session {
+        let session = Session {
             properties: command.properties.clone(),
             ..Session::default()
         };
         match statement {
             Statement::CreateSource(create) => {
-                self.create_source(state, create, &command.statement, &mut session, true)
+                self.create_source(state, create, &command.statement, &session, true)
                     .await?;
             }
             Statement::DropSource(drop) => {

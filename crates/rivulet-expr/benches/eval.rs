@@ -57,6 +57,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("str_eq", |b| {
         b.iter(|| black_box(a.as_str()) == black_box(bb.as_str()))
     });
+    let lit_true = Expr::literal(true);
+    g.bench_function("eval_literal", |b| b.iter(|| eval(black_box(&lit_true), black_box(&[]))));
+    let col0 = Expr::column(0, DataType::Double);
+    let row1 = [Value::Double(1.0)];
+    g.bench_function("eval_column_double", |b| b.iter(|| eval(black_box(&col0), black_box(&row1))));
     g.finish();
     let mut g = c.benchmark_group("seed_push_query");
     g.throughput(Throughput::Elements(1));

@@ -235,7 +235,7 @@ async fn errors_name_position_code_and_keep_earlier_entities() {
         .unwrap()
         .starts_with("Invalid JSON in request: "));
 
-    let (status, body) = ksql(&app, &format!("{SEED_CREATE}")).await;
+    let (status, body) = ksql(&app, SEED_CREATE).await;
     assert_eq!(
         status,
         StatusCode::BAD_REQUEST,
