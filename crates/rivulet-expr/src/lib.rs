@@ -6,6 +6,33 @@
 //! the engine calls [`eval`] / [`eval_predicate`] (or [`eval_lenient`]) per row. This crate
 //! knows no SQL syntax and runs no operators; aggregate and table functions live elsewhere.
 //!
+//! ```
+//! use rivulet_core::{DataType, Value};
+//! use rivulet_expr::{call, comparison, eval, eval_predicate, ComparisonOp, Expr};
+//!
+//! // WHERE name = 'accelerometeruncalibrated', over rows (name STRING, lat DOUBLE, lon DOUBLE)
+//! let filter = comparison(
+//!     ComparisonOp::Eq,
+//!     Expr::column(0, DataType::String),
+//!     Expr::string("accelerometeruncalibrated"),
+//! )?;
+//! // GEO_DISTANCE(lat, lon, 9.0, 107.0): the DECIMAL literals widen to DOUBLE at planning time.
+//! let distance = call(
+//!     "geo_distance",
+//!     vec![
+//!         Expr::column(1, DataType::Double),
+//!         Expr::column(2, DataType::Double),
+//!         Expr::decimal("9.0".parse()?),
+//!         Expr::decimal("107.0".parse()?),
+//!     ],
+//! )?;
+//! assert_eq!(distance.data_type(), DataType::Double);
+//! let row = [Value::from("accelerometeruncalibrated"), Value::Double(9.0), Value::Double(107.0)];
+//! assert!(eval_predicate(&filter, &row)?);
+//! assert_eq!(eval(&distance, &row)?, Value::Double(0.0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Deliberate differences from ksqlDB, each small and documented where it lives:
 //! - DECIMAL division rounds HALF_UP to the result scale where ksqlDB fails with "Rounding
 //!   necessary" on a non-terminating quotient;
