@@ -189,6 +189,7 @@ impl Partition {
             let failure: Arc<str> = format!("fsync failed: {e}").into();
             self.writer.lock().failure = Some(failure.clone());
             self.watermark.send_modify(|m| m.failure = Some(failure));
+            self.wake_durable();
             return Err(e);
         }
         let synced = if sync_active {
@@ -208,6 +209,7 @@ impl Partition {
                 }
                 raise
             });
+            self.wake_durable();
         }
         if !sealed.is_empty() && !deleted {
             // Only a hint for the next open; failing to write it costs a longer scan.

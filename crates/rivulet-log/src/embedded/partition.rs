@@ -16,7 +16,7 @@ use std::{
 
 use parking_lot::{Mutex, RwLock};
 use rivulet_core::{LoggedRecord, Record};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 use super::{
     batch::{self, EncodedBatch, RecordDecoder},
@@ -89,6 +89,9 @@ pub struct Partition {
     pub(super) segments: RwLock<Vec<Arc<Segment>>>,
     pub(super) writer: Mutex<Writer>,
     pub(super) watermark: watch::Sender<Watermark>,
+    /// Appends waiting for an fsync (`fsync = always`), each woken only once the watermark
+    /// covers its end offset (or the partition fails or closes), not on every watermark change.
+    durable_waiters: Mutex<Vec<(i64, oneshot::Sender<()>)>>,
     pub(super) sync_queue: SyncQueue,
     /// Whether a group-commit round is queued or running.
     pub(super) sync_scheduled: AtomicBool,
@@ -146,6 +149,7 @@ impl Partition {
                 hw: next_offset,
                 ..Watermark::default()
             }),
+            durable_waiters: Mutex::new(Vec::new()),
             sync_queue,
             sync_scheduled: AtomicBool::new(false),
             sync_lock: Mutex::new(()),
@@ -193,6 +197,8 @@ impl Partition {
                     format!("write failed and could not be undone: {err}").into();
                 w.failure = Some(failure.clone());
                 self.watermark.send_modify(|m| m.failure = Some(failure));
+                drop(w);
+                self.wake_durable();
             }
             return Err(err);
         }
@@ -254,15 +260,47 @@ impl Partition {
 
     /// Waits until everything below `end_offset` is durable and visible (`fsync = always`).
     pub async fn wait_durable(&self, end_offset: i64) -> LogResult<()> {
-        let mut rx = self.watermark.subscribe();
-        let outcome = rx
-            .wait_for(|m| m.hw >= end_offset || m.failure.is_some() || m.closed || m.deleted)
-            .await
-            .map(|m| m.clone());
-        match outcome {
-            Ok(m) if m.hw >= end_offset => Ok(()),
-            Ok(m) => Err(self.unavailable(&m)),
-            Err(_) => Err(LogError::Closed),
+        let woken = {
+            let mut waiters = self.durable_waiters.lock();
+            let m = self.watermark.borrow().clone();
+            if m.hw >= end_offset {
+                return Ok(());
+            }
+            if m.failure.is_some() || m.closed || m.deleted {
+                return Err(self.unavailable(&m));
+            }
+            let (tx, rx) = oneshot::channel();
+            waiters.push((end_offset, tx));
+            rx
+        };
+        // A dropped sender means the partition failed or closed: the watermark says which.
+        let _ = woken.await;
+        let m = self.watermark.borrow().clone();
+        if m.hw >= end_offset {
+            Ok(())
+        } else {
+            Err(self.unavailable(&m))
+        }
+    }
+
+    /// Wakes the appends the watermark now covers; on failure or close, all of them. Called
+    /// after every change of the watermark that appends wait on.
+    pub(super) fn wake_durable(&self) {
+        let mut waiters = self.durable_waiters.lock();
+        if waiters.is_empty() {
+            return;
+        }
+        let (hw, dead) = {
+            let m = self.watermark.borrow();
+            (m.hw, m.failure.is_some() || m.closed || m.deleted)
+        };
+        let pending = std::mem::take(&mut *waiters);
+        for (end, tx) in pending {
+            if end <= hw {
+                let _ = tx.send(());
+            } else if !dead {
+                waiters.push((end, tx));
+            }
         }
     }
 
@@ -497,6 +535,7 @@ impl Partition {
             m.closed = true;
             m.deleted |= deleted;
         });
+        self.wake_durable();
     }
 }
 
