@@ -3,50 +3,14 @@
 //!
 //! It must not look at WITH properties or the catalog.
 
-use rivulet_core::{Column, ColumnKind, DataType, Schema, StructField};
+use rivulet_core::{Column, ColumnKind, DataType, Schema};
 use rivulet_sql::{ColumnConstraint, TableElement};
 
 use crate::{catalog::SourceKind, EngineError};
 
-/// The engine type of a SQL type; custom types are not registered yet.
+/// The engine type of a SQL type (the planner's conversion), as a statement error.
 pub fn data_type(t: &rivulet_sql::DataType) -> Result<DataType, EngineError> {
-    use rivulet_sql::DataType as S;
-    Ok(match t {
-        S::Boolean => DataType::Boolean,
-        S::Integer => DataType::Int,
-        S::BigInt => DataType::Bigint,
-        S::Double => DataType::Double,
-        S::Decimal { precision, scale } => DataType::Decimal {
-            precision: u8::try_from(*precision)
-                .map_err(|_| EngineError::statement("DECIMAL precision must be at most 38"))?,
-            scale: u8::try_from(*scale)
-                .map_err(|_| EngineError::statement("DECIMAL scale must be at most 38"))?,
-        },
-        S::String => DataType::String,
-        S::Bytes => DataType::Bytes,
-        S::Timestamp => DataType::Timestamp,
-        S::Date => DataType::Date,
-        S::Time => DataType::Time,
-        S::Array(e) => DataType::Array(Box::new(data_type(e)?)),
-        S::Map(k, v) => DataType::Map(Box::new(data_type(k)?), Box::new(data_type(v)?)),
-        S::Struct(fields) => DataType::Struct(
-            fields
-                .iter()
-                .map(|f| {
-                    Ok(StructField {
-                        name: f.name.as_str().to_string(),
-                        data_type: data_type(&f.data_type)?,
-                    })
-                })
-                .collect::<Result<_, EngineError>>()?,
-        ),
-        S::Custom(name) => {
-            return Err(EngineError::statement(format!(
-                "Unknown type: {}",
-                name.as_str()
-            )))
-        }
-    })
+    rivulet_sql::planner::data_type(t).map_err(|e| EngineError::statement(e.message))
 }
 
 /// The schema of a CREATE STREAM/TABLE: key columns first, then value and header columns, in

@@ -26,7 +26,8 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-async fn setup() -> (tempfile::TempDir, Router) {
+/// A server over a fresh log, with nothing declared.
+async fn bare() -> (tempfile::TempDir, Router) {
     let dir = tempfile::tempdir().unwrap();
     let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
     let engine = Engine::open(log.clone(), EngineConfig::default())
@@ -38,6 +39,12 @@ async fn setup() -> (tempfile::TempDir, Router) {
         engine,
         Arc::new(Metrics::new()),
     ));
+    (dir, app)
+}
+
+/// A server with the seed's phone stream declared.
+async fn setup() -> (tempfile::TempDir, Router) {
+    let (dir, app) = bare().await;
     let (status, _) = send(
         &app,
         "POST",
@@ -290,17 +297,7 @@ async fn a_record_that_cannot_be_decoded_is_skipped_and_the_query_goes_on() {
 #[tokio::test]
 async fn chart_data_feeds_the_seed_dashboard_events() {
     // No stream declared: the route declares the seed's stream itself, as the seed backend did.
-    let dir = tempfile::tempdir().unwrap();
-    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
-    let engine = Engine::open(log.clone(), EngineConfig::default())
-        .await
-        .unwrap();
-    let app = rivulet_server::router(AppState::new(
-        ServerSettings::default(),
-        log,
-        engine,
-        Arc::new(Metrics::new()),
-    ));
+    let (_dir, app) = bare().await;
     let res = start(
         &app,
         "GET",

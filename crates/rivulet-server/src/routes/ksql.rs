@@ -10,7 +10,7 @@ use axum::{
 };
 use rivulet_core::time::now_ms;
 use rivulet_engine::Session;
-use serde::Deserialize;
+use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::{json, Map, Value};
 
 use crate::{body::read_limited, AppState};
@@ -36,29 +36,51 @@ pub fn generic_error(code: u32, message: impl Into<String>) -> Response {
     )
 }
 
+/// ksqlDB's `KsqlRequest` (`/ksql` and `/query`).
 #[derive(Deserialize)]
-struct KsqlRequest {
-    ksql: Option<String>,
+pub(super) struct KsqlRequest {
+    pub ksql: Option<String>,
     #[serde(rename = "streamsProperties")]
-    streams_properties: Option<Map<String, Value>>,
+    pub streams_properties: Option<Map<String, Value>>,
     #[serde(rename = "sessionVariables")]
-    session_variables: Option<Map<String, Value>>,
+    pub session_variables: Option<Map<String, Value>>,
+}
+
+/// Reads a JSON request body under the size limit; a bad one is answered as ksqlDB does
+/// (`40000`, `Invalid JSON in request: …`).
+#[allow(clippy::result_large_err)]
+pub(super) async fn read_request<T: DeserializeOwned>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, Response> {
+    let body = read_limited(headers, body, state.settings.max_body_bytes)
+        .await
+        .map_err(|e| generic_error(e.error_code, e.message))?;
+    serde_json::from_slice(&body)
+        .map_err(|e| generic_error(40000, format!("Invalid JSON in request: {e}")))
+}
+
+/// A required string field of a request.
+// The error is the finished answer, returned once per request: its size does not matter.
+#[allow(clippy::result_large_err)]
+pub(super) fn required(value: Option<String>, field: &str) -> Result<String, Response> {
+    value.ok_or_else(|| {
+        generic_error(
+            40000,
+            format!("Invalid JSON in request: the field '{field}' is required"),
+        )
+    })
 }
 
 pub async fn ksql(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let body = match read_limited(&headers, body, state.settings.max_body_bytes).await {
-        Ok(b) => b,
-        Err(e) => return generic_error(e.error_code, e.message),
-    };
-    let request: KsqlRequest = match serde_json::from_slice(&body) {
+    let request: KsqlRequest = match read_request(&state, &headers, body).await {
         Ok(r) => r,
-        Err(e) => return generic_error(40000, format!("Invalid JSON in request: {e}")),
+        Err(r) => return r,
     };
-    let Some(sql) = request.ksql else {
-        return generic_error(
-            40000,
-            "Invalid JSON in request: the field 'ksql' is required",
-        );
+    let sql = match required(request.ksql, "ksql") {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let mut session = Session::from_request(
         request.streams_properties.as_ref(),

@@ -15,9 +15,8 @@ use rivulet_engine::{PushQuery, Session};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::ksql::generic_error;
+use super::ksql::{generic_error, read_request, required, KsqlRequest};
 use crate::{
-    body::read_limited,
     rest_value::{row_json, schema_string},
     AppState,
 };
@@ -190,34 +189,19 @@ pub async fn query_stream(
     let Some(output) = Output::negotiate(&headers, Output::Delimited) else {
         return generic_error(40400, "Not Found: unsupported Accept type");
     };
-    let body = match read_limited(&headers, body, state.settings.max_body_bytes).await {
-        Ok(b) => b,
-        Err(e) => return generic_error(e.error_code, e.message),
-    };
-    let args: QueryStreamArgs = match serde_json::from_slice(&body) {
+    let args: QueryStreamArgs = match read_request(&state, &headers, body).await {
         Ok(a) => a,
-        Err(e) => return generic_error(40000, format!("Invalid JSON in request: {e}")),
+        Err(r) => return r,
     };
-    let Some(sql) = args.sql else {
-        return generic_error(
-            40000,
-            "Invalid JSON in request: the field 'sql' is required",
-        );
+    let sql = match required(args.sql, "sql") {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let session = Session::from_request(args.properties.as_ref(), args.session_variables.as_ref());
     match state.engine.push_query(&sql, &session).await {
         Ok(query) => stream_rows(query, output, None),
         Err(e) => statement_error(e.code, &e.message, &sql),
     }
-}
-
-#[derive(Deserialize)]
-struct KsqlRequest {
-    ksql: Option<String>,
-    #[serde(rename = "streamsProperties")]
-    streams_properties: Option<Map<String, Value>>,
-    #[serde(rename = "sessionVariables")]
-    session_variables: Option<Map<String, Value>>,
 }
 
 /// Seconds without a row after which the legacy endpoint writes a bare `\n` keep-alive.
@@ -227,19 +211,13 @@ pub async fn query(State(state): State<AppState>, headers: HeaderMap, body: Body
     let Some(output) = Output::negotiate(&headers, Output::StreamedRow) else {
         return generic_error(40400, "Not Found: unsupported Accept type");
     };
-    let body = match read_limited(&headers, body, state.settings.max_body_bytes).await {
-        Ok(b) => b,
-        Err(e) => return generic_error(e.error_code, e.message),
-    };
-    let request: KsqlRequest = match serde_json::from_slice(&body) {
+    let request: KsqlRequest = match read_request(&state, &headers, body).await {
         Ok(r) => r,
-        Err(e) => return generic_error(40000, format!("Invalid JSON in request: {e}")),
+        Err(r) => return r,
     };
-    let Some(sql) = request.ksql else {
-        return generic_error(
-            40000,
-            "Invalid JSON in request: the field 'ksql' is required",
-        );
+    let sql = match required(request.ksql, "ksql") {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let session = Session::from_request(
         request.streams_properties.as_ref(),
@@ -265,15 +243,12 @@ pub async fn close_query(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let body = match read_limited(&headers, body, state.settings.max_body_bytes).await {
-        Ok(b) => b,
-        Err(e) => return generic_error(e.error_code, e.message),
-    };
-    let Ok(CloseQuery { query_id: Some(id) }) = serde_json::from_slice(&body) else {
-        return generic_error(
-            40000,
-            "Invalid JSON in request: expected {\"queryId\": \"...\"}",
-        );
+    let id = match read_request::<CloseQuery>(&state, &headers, body).await {
+        Ok(CloseQuery { query_id }) => match required(query_id, "queryId") {
+            Ok(id) => id,
+            Err(r) => return r,
+        },
+        Err(r) => return r,
     };
     if state.engine.close_query(&id) {
         StatusCode::OK.into_response()
