@@ -202,4 +202,21 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Latency from POST /phone-producer/ to the chart's SSE event (/chart-data): p50, p99
+    Latency {
+        #[command(flatten)]
+        url: UrlArg,
+        /// Readings per second
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
+        /// Readings per request
+        #[arg(long, default_value_t = 10)]
+        batch: u32,
+        /// Seconds of measurement
+        #[arg(long, default_value_t = 10)]
+        duration_secs: u64,
+        /// Print the result as one JSON line
+        #[arg(long)]
+        json: bool,
+    },
 }

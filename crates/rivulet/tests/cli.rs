@@ -246,3 +246,28 @@ fn sql_client_runs_scripts_and_reports_errors() {
     );
     assert!(err.starts_with("error: "), "{err}");
 }
+
+#[test]
+fn bench_latency_matches_every_reading_on_the_chart_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Proc::server(dir.path(), &[]);
+    let (ok, out, err) = rivulet(&[
+        "bench",
+        "latency",
+        "--url",
+        &server.url,
+        "--rate",
+        "200",
+        "--batch",
+        "5",
+        "--duration-secs",
+        "1",
+        "--json",
+    ]);
+    assert!(ok, "{out}{err}");
+    let report: Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(report["readings"].as_u64().unwrap() >= 100, "{report}");
+    assert_eq!(report["lost"], 0, "{report}");
+    assert_eq!(report["matched"], report["readings"]);
+    assert!(report["p99_ms"].as_f64().unwrap() > 0.0);
+}

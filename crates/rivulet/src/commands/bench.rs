@@ -41,6 +41,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        BenchCommand::Latency { .. } => anyhow::bail!("latency is run by bench_latency"),
     }
 }
 

@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 mod bench;
+mod bench_latency;
 mod demo;
 mod server;
 mod simulate;
@@ -16,7 +17,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sql { url, execute, file } => sql::run(url.url, execute, file).await,
         Command::Topic { command } => topic::run(command).await,
         Command::Simulate { command } => simulate::run(command).await,
-        Command::Bench { command } => bench::run(command).await,
+        Command::Bench { command } => match command {
+            crate::cli::BenchCommand::Latency {
+                url,
+                rate,
+                batch,
+                duration_secs,
+                json,
+            } => bench_latency::run(&url.url, rate, batch, duration_secs, json).await,
+            other => bench::run(other).await,
+        },
     }
 }
 
