@@ -17,6 +17,7 @@ use crate::{
     command_log::{Command, CommandLog},
     entity::{self, Entity},
     error::{EngineError, QUERY_ENDPOINT},
+    persistent_query::{push_running_query, PersistentQuery},
     query::{
         push::{self, PushRegistry},
         PushQuery, StartFrom,
@@ -66,9 +67,11 @@ pub struct CommandStatus {
     pub query_id: Option<String>,
 }
 
-struct State {
-    catalog: Catalog,
-    statuses: BTreeMap<String, CommandStatus>,
+pub(crate) struct State {
+    pub(crate) catalog: Catalog,
+    pub(crate) statuses: BTreeMap<String, CommandStatus>,
+    /// Persistent queries by id.
+    pub(crate) queries: BTreeMap<String, PersistentQuery>,
 }
 
 /// Properties SHOW PROPERTIES lists, with their defaults.
@@ -99,11 +102,11 @@ const SUPPORTED_FORMATS: [&str; 4] = ["JSON", "KAFKA", "DELIMITED", "NONE"];
 
 /// The engine of one server.
 pub struct Engine {
-    log: Arc<dyn Log>,
+    pub(crate) log: Arc<dyn Log>,
     config: EngineConfig,
     commands: CommandLog,
     state: Mutex<State>,
-    push: PushRegistry,
+    pub(crate) push: PushRegistry,
 }
 
 impl Engine {
@@ -117,6 +120,7 @@ impl Engine {
             state: Mutex::new(State {
                 catalog: Catalog::default(),
                 statuses: BTreeMap::new(),
+                queries: BTreeMap::new(),
             }),
             push: PushRegistry::default(),
         };
@@ -124,13 +128,22 @@ impl Engine {
             let mut state = engine.state.lock().await;
             for c in &recorded {
                 let replayed = match parse_statement(&c.command.statement) {
-                    Ok(statement) => engine.replay(&mut state, &statement, &c.command).await,
+                    Ok(statement) => {
+                        engine
+                            .replay(&mut state, &statement, &c.command, c.sequence)
+                            .await
+                    }
                     Err(e) => Err(e.into()),
                 };
                 if let Err(e) = replayed {
                     tracing::warn!(sequence = c.sequence, statement = %c.command.statement, error = %e, "command could not be replayed");
                 }
             }
+            let mut queries = std::mem::take(&mut state.queries);
+            for query in queries.values_mut() {
+                engine.start_query(&state, query).await;
+            }
+            state.queries = queries;
             if !recorded.is_empty() {
                 tracing::info!(
                     commands = recorded.len(),
@@ -193,7 +206,15 @@ impl Engine {
             .cloned()
             .ok_or_else(|| EngineError::statement(format!("{} does not exist.", plan.source)))?;
         let from = StartFrom::from_property(session.property("auto.offset.reset"));
-        push::start(self.log.clone(), self.push.clone(), &source, plan, from).await
+        push::start(
+            self.log.clone(),
+            self.push.clone(),
+            &source,
+            plan,
+            text.trim(),
+            from,
+        )
+        .await
     }
 
     /// Stops a running push query; false when there is none with this id.
@@ -204,6 +225,22 @@ impl Engine {
     /// Ids of the running push queries.
     pub fn push_query_ids(&self) -> Vec<String> {
         self.push.ids()
+    }
+
+    /// Ids of the persistent queries.
+    pub async fn persistent_query_ids(&self) -> Vec<String> {
+        self.state.lock().await.queries.keys().cloned().collect()
+    }
+
+    /// Stops every persistent query's tasks (they stay registered in the command log and start
+    /// again at the next open). Call before dropping the engine to release the log.
+    pub async fn shutdown(&self) {
+        let mut state = self.state.lock().await;
+        for query in state.queries.values_mut() {
+            if let Some(running) = query.running.take() {
+                running.stop().await;
+            }
+        }
     }
 
     /// Runs a `/ksql` script statement by statement; SET/DEFINE affect the statements after them.
@@ -258,6 +295,24 @@ impl Engine {
                 let mut state = self.state.lock().await;
                 self.drop_source(&mut state, drop, text, false).await.map(Some)
             }
+            Statement::CreateAsSelect(csas) => {
+                let mut state = self.state.lock().await;
+                self.create_as_select(&mut state, csas, text, session, None)
+                    .await
+                    .map(Some)
+            }
+            Statement::InsertInto(insert) => {
+                let mut state = self.state.lock().await;
+                self.insert_into(&mut state, insert, text, session, None)
+                    .await
+                    .map(Some)
+            }
+            Statement::Terminate(target) => {
+                let mut state = self.state.lock().await;
+                self.terminate(&mut state, target, text, false)
+                    .await
+                    .map(Some)
+            }
             Statement::Show(target) => self.show(target, text, session).await.map(Some),
             Statement::Describe(target) => self.describe(target, text).await.map(Some),
             Statement::SetProperty { name, value } => {
@@ -299,6 +354,7 @@ impl Engine {
         state: &mut State,
         statement: &Statement,
         command: &Command,
+        sequence: i64,
     ) -> Result<(), EngineError> {
         let session = Session {
             properties: command.properties.clone(),
@@ -313,12 +369,24 @@ impl Engine {
                 self.drop_source(state, drop, &command.statement, true)
                     .await?;
             }
+            Statement::CreateAsSelect(csas) => {
+                self.create_as_select(state, csas, &command.statement, &session, Some(sequence))
+                    .await?;
+            }
+            Statement::InsertInto(insert) => {
+                self.insert_into(state, insert, &command.statement, &session, Some(sequence))
+                    .await?;
+            }
+            Statement::Terminate(target) => {
+                self.terminate(state, target, &command.statement, true)
+                    .await?;
+            }
             _ => {}
         }
         Ok(())
     }
 
-    async fn record(
+    pub(crate) async fn record(
         &self,
         state: &mut State,
         id: &str,
@@ -636,6 +704,25 @@ impl Engine {
                 kind.upper()
             )));
         }
+        let readers: Vec<&str> = state
+            .queries
+            .values()
+            .filter(|q| q.source == name)
+            .map(|q| q.id.as_str())
+            .collect();
+        let writers: Vec<&str> = state
+            .queries
+            .values()
+            .filter(|q| q.sink == name)
+            .map(|q| q.id.as_str())
+            .collect();
+        if !readers.is_empty() || !writers.is_empty() {
+            return Err(EngineError::statement(format!(
+                "Cannot drop {name}.\nThe following queries read from this source: [{}].\nThe following queries write into this source: [{}].\nYou need to terminate them before dropping {name}.",
+                readers.join(", "),
+                writers.join(", ")
+            )));
+        }
         if drop.delete_topic && !replaying {
             match self.log.delete_topic(&source.topic).await {
                 Ok(()) | Err(LogError::UnknownTopic(_)) => {}
@@ -686,9 +773,23 @@ impl Engine {
             ShowTarget::Tables { extended: true } => {
                 self.describe_all(SourceKind::Table, text, true).await
             }
-            ShowTarget::Queries { extended: false } => Ok(
-                json!({"@type": "queries", "statementText": text, "queries": [], "warnings": []}),
-            ),
+            ShowTarget::Queries { extended: false } => {
+                let state = self.state.lock().await;
+                let mut queries: Vec<Value> = state
+                    .queries
+                    .values()
+                    .map(PersistentQuery::running_query)
+                    .collect();
+                queries.extend(
+                    self.push
+                        .running()
+                        .iter()
+                        .map(|(id, sql)| push_running_query(id, sql)),
+                );
+                Ok(
+                    json!({"@type": "queries", "statementText": text, "queries": queries, "warnings": []}),
+                )
+            }
             ShowTarget::Queries { extended: true } => Ok(
                 json!({"@type": "query_descriptions", "statementText": text, "queryDescriptions": [], "warnings": []}),
             ),
@@ -791,7 +892,23 @@ impl Engine {
             Ok(d) => (d.partitions.len() as u32, d.replication),
             Err(_) => (0, 0),
         };
-        entity::source_description(s, extended, partitions, replication)
+        let mut description = entity::source_description(s, extended, partitions, replication);
+        let state = self.state.lock().await;
+        let (reads, writes): (Vec<&PersistentQuery>, Vec<&PersistentQuery>) = (
+            state
+                .queries
+                .values()
+                .filter(|q| q.source == s.name)
+                .collect(),
+            state
+                .queries
+                .values()
+                .filter(|q| q.sink == s.name)
+                .collect(),
+        );
+        description["readQueries"] = reads.iter().map(|q| q.running_query()).collect();
+        description["writeQueries"] = writes.iter().map(|q| q.running_query()).collect();
+        description
     }
 
     async fn describe(&self, target: &DescribeTarget, text: &str) -> Result<Entity, EngineError> {

@@ -7,9 +7,11 @@
 //! ksqlDB's REST shapes.
 //!
 //! Status: DDL (CREATE/DROP STREAM and TABLE), SHOW, DESCRIBE, SET/UNSET, DEFINE/UNDEFINE, the
-//! command log and stateless transient push queries (filter and projection over one stream) run;
-//! persistent queries, aggregations, windows, joins and pull queries are refused with a clear
-//! error naming what is missing.
+//! command log, stateless transient push queries and stateless persistent queries (CREATE STREAM
+//! AS SELECT and INSERT INTO … SELECT: filter and projection over one stream, at-least-once
+//! into the sink topic, resumed after a restart), SHOW QUERIES and TERMINATE run; CREATE TABLE
+//! AS SELECT, aggregations, windows, joins and pull queries are refused with a clear error
+//! naming what is missing.
 
 pub mod catalog;
 pub mod column_definition;
@@ -17,6 +19,7 @@ pub mod command_log;
 pub mod engine;
 pub mod entity;
 pub mod error;
+mod persistent_query;
 pub mod query;
 pub mod session;
 

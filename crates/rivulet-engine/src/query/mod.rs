@@ -1,8 +1,12 @@
-//! Running queries: decoding source records into rows, and transient push queries that filter
-//! and project them and hand rows to a client until it goes.
+//! Running queries: decoding source records into rows, transient push queries that filter and
+//! project them and hand rows to a client until it goes, and persistent queries that write them
+//! to a sink topic until terminated.
 
+pub mod persistent;
 pub mod push;
 pub mod row_decoder;
+pub mod row_encoder;
 
 pub use push::{PushQuery, StartFrom};
 pub use row_decoder::RowDecoder;
+pub use row_encoder::RowEncoder;

@@ -44,7 +44,13 @@ impl StartFrom {
 /// The running push queries, by id, so `/close-query` can stop one.
 #[derive(Default, Clone)]
 pub struct PushRegistry {
-    queries: Arc<Mutex<HashMap<String, watch::Sender<bool>>>>,
+    queries: Arc<Mutex<HashMap<String, RegisteredPush>>>,
+}
+
+/// A running push query's stop switch and SQL text (for SHOW QUERIES).
+struct RegisteredPush {
+    stop: watch::Sender<bool>,
+    sql: String,
 }
 
 impl PushRegistry {
@@ -57,8 +63,8 @@ impl PushRegistry {
             })
         });
         match found {
-            Some(stop) => {
-                let _ = stop.send(true);
+            Some(registered) => {
+                let _ = registered.stop.send(true);
                 true
             }
             None => false,
@@ -71,6 +77,21 @@ impl PushRegistry {
             .lock()
             .map(|q| q.keys().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// Id and SQL text of each running push query, by id.
+    pub fn running(&self) -> Vec<(String, String)> {
+        let mut running: Vec<(String, String)> = self
+            .queries
+            .lock()
+            .map(|q| {
+                q.iter()
+                    .map(|(id, r)| (id.clone(), r.sql.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        running.sort();
+        running
     }
 }
 
@@ -135,12 +156,13 @@ pub fn transient_id(source: &str) -> String {
     )
 }
 
-/// Starts `plan` over `source`.
+/// Starts `plan` (the query `sql`) over `source`.
 pub async fn start(
     log: Arc<dyn Log>,
     registry: PushRegistry,
     source: &Source,
     plan: QueryPlan,
+    sql: &str,
     from: StartFrom,
 ) -> Result<PushQuery, EngineError> {
     let partitions = log.describe_topic(&source.topic).await?.partitions;
@@ -167,7 +189,13 @@ pub async fn start(
         tasks.push(tokio::spawn(task.run(start)));
     }
     if let Ok(mut q) = registry.queries.lock() {
-        q.insert(id.clone(), stop_tx);
+        q.insert(
+            id.clone(),
+            RegisteredPush {
+                stop: stop_tx,
+                sql: sql.to_string(),
+            },
+        );
     }
     Ok(PushQuery {
         id,

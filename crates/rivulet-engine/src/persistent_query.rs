@@ -1,0 +1,578 @@
+//! The statements of persistent queries: `CREATE STREAM … AS SELECT` (registers the sink stream,
+//! creates its topic, starts the query), `INSERT INTO … SELECT` (starts a query writing into an
+//! existing stream), `TERMINATE`, and the `RunningQuery` entries of `SHOW QUERIES`.
+//!
+//! It owns the validation of these statements (ksqlDB's WITH rules for CSAS, INSERT INTO's
+//! schema rule) and the query registry's entries; the runner itself is
+//! [`crate::query::persistent`]. Query ids carry the command's sequence number
+//! (`CSAS_<SINK>_<n>`, `INSERTQUERY_<n>`), so a replay of the command log gives the same ids.
+
+use rivulet_core::{ColumnKind, Schema};
+use rivulet_log::{LogError, TopicSpec};
+use rivulet_sql::{planner::QueryPlan, CreateAsSelect, InsertInto, Literal, Query, QueryTarget};
+use serde_json::{json, Value};
+
+use crate::{
+    catalog::{FormatSpec, Source, SourceKind},
+    engine::{CommandStatus, Engine, State},
+    entity::{self, Entity},
+    error::EngineError,
+    query::{persistent, persistent::RunningQuery, StartFrom},
+    session::Session,
+};
+
+/// WITH properties CREATE STREAM AS SELECT accepts.
+const CSAS_PROPERTIES: [&str; 10] = [
+    "KAFKA_TOPIC",
+    "KEY_FORMAT",
+    "VALUE_FORMAT",
+    "FORMAT",
+    "PARTITIONS",
+    "REPLICAS",
+    "RETENTION_MS",
+    "WRAP_SINGLE_VALUE",
+    "VALUE_DELIMITER",
+    "KEY_DELIMITER",
+];
+
+const SUPPORTED_FORMATS: [&str; 4] = ["JSON", "KAFKA", "DELIMITED", "NONE"];
+
+/// A persistent query the engine knows, running or about to be started.
+pub(crate) struct PersistentQuery {
+    pub id: String,
+    pub statement: String,
+    pub source: String,
+    pub sink: String,
+    pub sink_topic: String,
+    pub plan: QueryPlan,
+    pub start_from: StartFrom,
+    pub running: Option<RunningQuery>,
+}
+
+impl PersistentQuery {
+    /// SHOW QUERIES' `RunningQuery` object.
+    pub fn running_query(&self) -> Value {
+        let state = self.running.as_ref().map_or("ERROR", RunningQuery::state);
+        json!({
+            "queryString": self.statement,
+            "sinks": [self.sink],
+            "sinkKafkaTopics": [self.sink_topic],
+            "id": self.id,
+            "statusCount": {state: 1},
+            "queryType": "PERSISTENT",
+            "state": state,
+        })
+    }
+}
+
+/// A `RunningQuery` object for a transient push query.
+pub(crate) fn push_running_query(id: &str, sql: &str) -> Value {
+    json!({
+        "queryString": sql,
+        "sinks": [],
+        "sinkKafkaTopics": [],
+        "id": id,
+        "statusCount": {"RUNNING": 1},
+        "queryType": "PUSH",
+        "state": "RUNNING",
+    })
+}
+
+fn unsupported(what: &str) -> EngineError {
+    EngineError::statement(format!("{what} is not supported by Rivulet yet"))
+}
+
+/// Plans the SELECT of a persistent query: stateless, over one stream, no LIMIT.
+fn plan(
+    query: &Query,
+    state: &State,
+    statement_kind: &str,
+) -> Result<(QueryPlan, Source), EngineError> {
+    match query.emit {
+        None | Some(rivulet_sql::Emit::Changes) => {}
+        Some(rivulet_sql::Emit::Final) => return Err(unsupported("EMIT FINAL")),
+    }
+    if query.limit.is_some() {
+        return Err(EngineError::statement(format!(
+            "{statement_kind} statements don't support LIMIT clause."
+        )));
+    }
+    let plan = rivulet_sql::planner::plan_query(query, &state.catalog)
+        .map_err(|e| EngineError::statement(e.message))?;
+    let source = state
+        .catalog
+        .get(&plan.source)
+        .cloned()
+        .ok_or_else(|| EngineError::statement(format!("{} does not exist.", plan.source)))?;
+    if source.kind != SourceKind::Stream {
+        return Err(unsupported("A persistent query over a table"));
+    }
+    Ok((plan, source))
+}
+
+/// The sink's schema: the output columns, key columns staying keys, headers becoming values.
+fn sink_schema(plan: &QueryPlan) -> Schema {
+    let mut schema = plan.output_schema();
+    for c in &mut schema.columns {
+        if c.kind == ColumnKind::Header {
+            c.kind = ColumnKind::Value;
+            c.header_key = None;
+        }
+    }
+    schema
+}
+
+fn start_from(session: &Session) -> StartFrom {
+    StartFrom::from_property(session.property("auto.offset.reset"))
+}
+
+impl Engine {
+    /// CREATE STREAM … AS SELECT. `sequence` is the recorded sequence number when replaying.
+    pub(crate) async fn create_as_select(
+        &self,
+        state: &mut State,
+        csas: &CreateAsSelect,
+        text: &str,
+        session: &Session,
+        replayed: Option<i64>,
+    ) -> Result<Entity, EngineError> {
+        if csas.kind != rivulet_sql::SourceKind::Stream {
+            return Err(unsupported("CREATE TABLE AS SELECT"));
+        }
+        let name = csas.name.as_str().to_string();
+        let id = format!("stream/{}/create", csas.name.quoted());
+        if let Some(existing) = state.catalog.get(&name) {
+            if csas.if_not_exists {
+                let warning = format!(
+                    "A {} with the same name already exists.",
+                    existing.kind.lower()
+                );
+                return Ok(entity::current_status(
+                    text,
+                    &id,
+                    "Stream created",
+                    None,
+                    -1,
+                    &[warning],
+                ));
+            }
+            if csas.or_replace {
+                return Err(unsupported("CREATE OR REPLACE of a persistent query"));
+            }
+            return Err(EngineError::statement(format!(
+                "Cannot add stream '{name}': A {} with the same name already exists",
+                existing.kind.lower()
+            )));
+        }
+        let (plan, source) = plan(&csas.query, state, "CREATE STREAM AS SELECT")?;
+        let sink = self
+            .declare_sink(csas, &plan, &source, text, replayed.is_some())
+            .await?;
+        let sequence = match replayed {
+            Some(s) => s,
+            None => {
+                self.record(state, &id, text, session, "Stream created", false)
+                    .await?
+            }
+        };
+        let query_id = format!("CSAS_{}_{sequence}", name.to_ascii_uppercase());
+        let query = PersistentQuery {
+            id: query_id.clone(),
+            statement: text.to_string(),
+            source: source.name.clone(),
+            sink: sink.name.clone(),
+            sink_topic: sink.topic.clone(),
+            plan,
+            start_from: start_from(session),
+            running: None,
+        };
+        state.catalog.insert(sink);
+        self.register(state, query, &id, replayed.is_none()).await;
+        let message = format!("Created query with ID {query_id}");
+        Ok(entity::current_status(
+            text,
+            &id,
+            &message,
+            Some(&query_id),
+            sequence,
+            &[],
+        ))
+    }
+
+    /// INSERT INTO stream SELECT …
+    pub(crate) async fn insert_into(
+        &self,
+        state: &mut State,
+        insert: &InsertInto,
+        text: &str,
+        session: &Session,
+        replayed: Option<i64>,
+    ) -> Result<Entity, EngineError> {
+        if !insert.properties.0.is_empty() {
+            return Err(unsupported("A WITH clause on INSERT INTO"));
+        }
+        let name = insert.target.as_str();
+        let target = state
+            .catalog
+            .get(name)
+            .cloned()
+            .ok_or_else(|| EngineError::statement(format!("{name} does not exist.")))?;
+        if target.kind != SourceKind::Stream {
+            return Err(EngineError::statement(format!(
+                "INSERT INTO can only be used to insert into a stream. {name} is a table."
+            )));
+        }
+        if target.is_source {
+            return Err(EngineError::statement(format!(
+                "Cannot insert into read-only stream: {name}"
+            )));
+        }
+        let (plan, source) = plan(&insert.query, state, "INSERT INTO")?;
+        if source.name == target.name {
+            return Err(EngineError::statement(format!(
+                "Cannot insert into {name} because it is also the source of the query."
+            )));
+        }
+        let result = sink_schema(&plan);
+        if !same_schema(&result, &target.schema) {
+            return Err(EngineError::statement(format!(
+                "Incompatible schema between results and sink.\nResult schema is {}\nSink schema is {}",
+                describe_schema(&result),
+                describe_schema(&target.schema)
+            )));
+        }
+        let id = format!("stream/{}/create", insert.target.quoted());
+        let sequence = match replayed {
+            Some(s) => s,
+            None => {
+                self.record(state, &id, text, session, "Stream created", false)
+                    .await?
+            }
+        };
+        let query_id = format!("INSERTQUERY_{sequence}");
+        let query = PersistentQuery {
+            id: query_id.clone(),
+            statement: text.to_string(),
+            source: source.name.clone(),
+            sink: target.name.clone(),
+            sink_topic: target.topic.clone(),
+            plan,
+            start_from: start_from(session),
+            running: None,
+        };
+        self.register(state, query, &id, replayed.is_none()).await;
+        let message = format!("Created query with ID {query_id}");
+        Ok(entity::current_status(
+            text,
+            &id,
+            &message,
+            Some(&query_id),
+            sequence,
+            &[],
+        ))
+    }
+
+    /// Adds a query to the registry, starting it unless replaying (replay starts the survivors
+    /// once the whole log is read), and sets its command's status.
+    async fn register(&self, state: &mut State, mut query: PersistentQuery, id: &str, run: bool) {
+        state.statuses.insert(
+            id.to_string(),
+            CommandStatus {
+                status: "SUCCESS".into(),
+                message: format!("Created query with ID {}", query.id),
+                query_id: Some(query.id.clone()),
+            },
+        );
+        if run {
+            self.start_query(state, &mut query).await;
+        }
+        state.queries.insert(query.id.clone(), query);
+    }
+
+    /// Starts a registered query's tasks; a failure leaves it registered in state ERROR.
+    pub(crate) async fn start_query(&self, state: &State, query: &mut PersistentQuery) {
+        let (Some(source), Some(sink)) = (
+            state.catalog.get(&query.source),
+            state.catalog.get(&query.sink),
+        ) else {
+            tracing::error!(query = %query.id, "source or sink of a persistent query is missing");
+            return;
+        };
+        match persistent::start(
+            self.log.clone(),
+            &query.id,
+            source,
+            sink,
+            query.plan.clone(),
+            query.start_from,
+        )
+        .await
+        {
+            Ok(running) => query.running = Some(running),
+            Err(e) => {
+                tracing::error!(query = %query.id, error = %e, "persistent query could not start")
+            }
+        }
+    }
+
+    /// TERMINATE id / TERMINATE ALL.
+    pub(crate) async fn terminate(
+        &self,
+        state: &mut State,
+        target: &QueryTarget,
+        text: &str,
+        replaying: bool,
+    ) -> Result<Entity, EngineError> {
+        let ids: Vec<String> = match target {
+            QueryTarget::All => state.queries.keys().cloned().collect(),
+            QueryTarget::Query(q) => {
+                let wanted = q.as_str();
+                match state
+                    .queries
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(wanted))
+                {
+                    Some(k) => vec![k.clone()],
+                    None => {
+                        if !replaying && self.push.close(wanted) {
+                            return Ok(json!({"@type": "terminate_query", "statementText": text,
+                                "queryId": wanted, "wasTerminated": true, "warnings": []}));
+                        }
+                        return Err(EngineError::statement(format!("Unknown queryId: {wanted}")));
+                    }
+                }
+            }
+        };
+        let id = match target {
+            QueryTarget::All => "terminate/ALL/execute".to_string(),
+            QueryTarget::Query(_) => format!("terminate/{}/execute", ids.join(",")),
+        };
+        let sequence = self
+            .record(
+                state,
+                &id,
+                text,
+                &Session::default(),
+                "Query terminated.",
+                replaying,
+            )
+            .await?;
+        for q in ids {
+            if let Some(query) = state.queries.remove(&q) {
+                if let Some(running) = query.running {
+                    running.stop().await;
+                }
+            }
+        }
+        Ok(entity::current_status(
+            text,
+            &id,
+            "Query terminated.",
+            None,
+            sequence,
+            &[],
+        ))
+    }
+
+    /// Builds the sink of a CSAS (ksqlDB's WITH rules) and creates its topic unless replaying.
+    async fn declare_sink(
+        &self,
+        csas: &CreateAsSelect,
+        plan: &QueryPlan,
+        source: &Source,
+        text: &str,
+        replaying: bool,
+    ) -> Result<Source, EngineError> {
+        let props = &csas.properties;
+        let unknown: Vec<String> = props
+            .iter()
+            .map(|p| p.name.as_str().to_ascii_uppercase())
+            .filter(|n| !CSAS_PROPERTIES.contains(&n.as_str()))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(EngineError::statement(format!(
+                "Invalid config variable(s) in the WITH clause (or not supported by Rivulet yet on CREATE STREAM AS SELECT): {}",
+                unknown.join(",")
+            )));
+        }
+        let string_prop = |key: &str| -> Result<Option<String>, EngineError> {
+            match props.get(key) {
+                None => Ok(None),
+                Some(Literal::String(s)) => Ok(Some(s.clone())),
+                Some(other) => Err(EngineError::statement(format!(
+                    "Invalid value for {key}: expected a string, got {other}"
+                ))),
+            }
+        };
+        let int_prop = |key: &str| -> Result<Option<i64>, EngineError> {
+            match props.get(key) {
+                None => Ok(None),
+                Some(Literal::Integer(v)) => Ok(Some(i64::from(*v))),
+                Some(Literal::BigInt(v)) => Ok(Some(*v)),
+                Some(Literal::String(s)) => s.trim().parse().map(Some).map_err(|_| {
+                    EngineError::statement(format!(
+                        "Invalid value for {key}: '{s}' is not a number"
+                    ))
+                }),
+                Some(other) => Err(EngineError::statement(format!(
+                    "Invalid value for {key}: expected an integer, got {other}"
+                ))),
+            }
+        };
+        let name = csas.name.as_str().to_string();
+        let topic = string_prop("KAFKA_TOPIC")?.unwrap_or_else(|| name.to_ascii_uppercase());
+        if topic == source.topic {
+            return Err(EngineError::statement(format!(
+                "The sink topic '{topic}' is the topic the query reads: a query cannot write into its own source."
+            )));
+        }
+        let format = string_prop("FORMAT")?;
+        let key_format = string_prop("KEY_FORMAT")?;
+        let value_format = string_prop("VALUE_FORMAT")?;
+        if format.is_some() && (key_format.is_some() || value_format.is_some()) {
+            return Err(EngineError::statement(
+                "Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.",
+            ));
+        }
+        let schema = sink_schema(plan);
+        let keys = schema.keys().count();
+        let mut key_format = match key_format.or(format.clone()) {
+            Some(f) => FormatSpec::named(&f),
+            None if source.key_format.name == "NONE" && keys > 0 => FormatSpec::named("KAFKA"),
+            None => source.key_format.clone(),
+        };
+        let mut value_format = match value_format.or(format) {
+            Some(f) => FormatSpec::named(&f),
+            None => source.value_format.clone(),
+        };
+        if let Some(d) = string_prop("KEY_DELIMITER")? {
+            key_format.delimiter = Some(d);
+        }
+        if let Some(d) = string_prop("VALUE_DELIMITER")? {
+            value_format.delimiter = Some(d);
+        }
+        for f in [&key_format, &value_format] {
+            if !SUPPORTED_FORMATS.contains(&f.name.as_str()) {
+                return Err(EngineError::statement(format!(
+                    "Format '{}' is not supported by Rivulet yet (supported: {})",
+                    f.name,
+                    SUPPORTED_FORMATS.join(", ")
+                )));
+            }
+        }
+        if schema.columns.iter().all(|c| c.kind == ColumnKind::Key) {
+            return Err(EngineError::statement(
+                "The projection contains no value columns.",
+            ));
+        }
+        if key_format.name == "KAFKA" && keys > 1 {
+            return Err(EngineError::statement(
+                "The 'KAFKA' format only supports a single field. Got: multiple key columns",
+            ));
+        }
+        if key_format.name == "NONE" && keys > 0 {
+            return Err(EngineError::statement(
+                "The 'NONE' format can only be used when no columns are defined. Got: key columns",
+            ));
+        }
+        let wrap_single_value = match props.get("WRAP_SINGLE_VALUE") {
+            None => None,
+            Some(Literal::Boolean(b)) => Some(*b),
+            Some(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Some(true),
+            Some(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Some(false),
+            Some(other) => {
+                return Err(EngineError::statement(format!(
+                    "Invalid value for WRAP_SINGLE_VALUE: {other}"
+                )))
+            }
+        };
+        let sink = Source {
+            name,
+            kind: SourceKind::Stream,
+            topic,
+            schema,
+            key_format,
+            value_format,
+            timestamp_column: None,
+            timestamp_format: None,
+            wrap_single_value,
+            is_source: false,
+            statement: text.to_string(),
+        };
+        // Fails early on a bad format/column combination, before any topic is created.
+        crate::query::RowEncoder::new(&sink.schema, &sink)?;
+        if !replaying {
+            self.ensure_sink_topic(
+                &sink.topic,
+                &source.topic,
+                int_prop("PARTITIONS")?,
+                int_prop("REPLICAS")?,
+                int_prop("RETENTION_MS")?,
+            )
+            .await?;
+        }
+        Ok(sink)
+    }
+
+    /// Creates the sink topic with the source topic's partitions and replication unless given,
+    /// or checks the partition count of an existing one.
+    async fn ensure_sink_topic(
+        &self,
+        topic: &str,
+        source_topic: &str,
+        partitions: Option<i64>,
+        replicas: Option<i64>,
+        retention_ms: Option<i64>,
+    ) -> Result<(), EngineError> {
+        match self.log.describe_topic(topic).await {
+            Ok(d) => match partitions {
+                Some(p) if p != d.partitions.len() as i64 => Err(EngineError::statement(format!(
+                    "A Kafka topic with the name '{topic}' already exists, with different partition/replica configuration than required. KSQL expects {p} partitions (topic has {}).",
+                    d.partitions.len()
+                ))),
+                _ => Ok(()),
+            },
+            Err(LogError::UnknownTopic(_)) => {
+                let from = self.log.describe_topic(source_topic).await?;
+                let partitions = match partitions {
+                    None => from.partitions.len() as u32,
+                    Some(p) => u32::try_from(p).ok().filter(|p| *p > 0).ok_or_else(|| {
+                        EngineError::statement("PARTITIONS must be a positive integer")
+                    })?,
+                };
+                let mut spec = TopicSpec::new(topic, partitions);
+                spec.replication = replicas
+                    .and_then(|r| u16::try_from(r).ok())
+                    .unwrap_or(from.replication);
+                spec.retention_ms = retention_ms;
+                self.log.create_topic(spec).await?;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn same_schema(a: &Schema, b: &Schema) -> bool {
+    a.columns.len() == b.columns.len()
+        && a.columns.iter().zip(&b.columns).all(|(x, y)| {
+            x.name == y.name
+                && x.data_type == y.data_type
+                && (x.kind == ColumnKind::Key) == (y.kind == ColumnKind::Key)
+        })
+}
+
+fn describe_schema(s: &Schema) -> String {
+    s.columns
+        .iter()
+        .map(|c| {
+            let key = if c.kind == ColumnKind::Key {
+                " KEY"
+            } else {
+                ""
+            };
+            format!("`{}` {}{key}", c.name, c.data_type)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
