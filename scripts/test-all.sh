@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Rivulet on a fresh machine: installs what the tests need, builds, checks
-# formatting and lints, runs the Rust test suite and the Python client tests (the real
-# ksql-python client against the real binary). Called by .ci/run; the README names it.
+# formatting and lints, runs the Rust test suite, the Python client tests (the real
+# ksql-python client against the real binary) and the browser tests (the dashboard page in
+# Debian's Chromium against the real binary). Called by .ci/run; the README names it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,12 +47,26 @@ export RIVULET_BIN="$CARGO_TARGET_DIR/debug/rivulet"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/python 2>&1 | tee "$logs/pytest.log"
 pytest_status=${PIPESTATUS[0]}
 
+say "browser tests (node --test tests/browser: the real binary in Debian's Chromium)"
+command -v node >/dev/null || fail "no Node.js (20+) for the browser tests"
+if [ ! -x /usr/bin/chromium ]; then
+  as_root=""
+  [ "$(id -u)" -eq 0 ] || as_root="sudo"
+  $as_root apt-get update || fail "apt-get update"
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y chromium || fail "apt-get install chromium"
+fi
+(cd tests/browser && npm ci --no-audit --no-fund) || fail "npm ci (tests/browser)"
+node --test tests/browser/ 2>&1 | tee "$logs/browser.log"
+browser_status=${PIPESTATUS[0]}
+
 passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$logs/cargo.log" | awk '{s+=$4} END {print s+0}')
 failed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed' "$logs/cargo.log" | awk '{s+=$6} END {print s+0}')
 py_passed=$(grep -Eo '[0-9]+ passed' "$logs/pytest.log" | tail -1 | awk '{print $1+0}')
 py_failed=$(grep -Eo '[0-9]+ failed' "$logs/pytest.log" | tail -1 | awk '{print $1+0}')
+js_passed=$(grep -Eo '^# pass [0-9]+' "$logs/browser.log" | tail -1 | awk '{print $3+0}')
+js_failed=$(grep -Eo '^# fail [0-9]+' "$logs/browser.log" | tail -1 | awk '{print $3+0}')
 echo
-echo "$((passed + ${py_passed:-0})) passed, $((failed + ${py_failed:-0})) failed"
-if [ "$cargo_status" -ne 0 ] || [ "$pytest_status" -ne 0 ]; then
+echo "$((passed + ${py_passed:-0} + ${js_passed:-0})) passed, $((failed + ${py_failed:-0} + ${js_failed:-0})) failed"
+if [ "$cargo_status" -ne 0 ] || [ "$pytest_status" -ne 0 ] || [ "$browser_status" -ne 0 ]; then
   exit 1
 fi

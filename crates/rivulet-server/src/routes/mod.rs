@@ -1,5 +1,6 @@
 //! The route table, and the middleware that counts every request per route in the metrics.
 
+mod dashboard;
 mod health;
 mod ksql;
 mod phone;
@@ -23,6 +24,8 @@ use crate::AppState;
 /// Every route of the server.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(dashboard::index))
+        .route("/assets/{file}", get(dashboard::asset))
         .route("/healthcheck", get(health::healthcheck))
         .route("/ksql", post(ksql::ksql))
         .route("/query-stream", post(query::query_stream))

@@ -40,6 +40,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         args.devices, args.rate
     );
     println!("  running  stream SMARTPHONE_SENSOR_STREAM over {PHONE_TOPIC} (ksqlDB API on the same port)");
+    println!("  dashboard http://{addr}/");
     println!("  chart    GET  http://{addr}/chart-data/1   (the seed dashboard's SSE feed)");
     println!("  try      curl 'http://{addr}/topics/{PHONE_TOPIC}/records?offset=0&limit=3'");
     println!("           curl -N 'http://{addr}/query-sse?sql=SELECT%20*%20FROM%20smartphone_sensor_stream%20EMIT%20CHANGES%3B'");

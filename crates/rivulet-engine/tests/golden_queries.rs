@@ -1,0 +1,221 @@
+//! Golden SQL tests with data: each file under `tests/golden/` holds cases, each with its
+//! statements, the records written to source topics, and the records expected in output topics
+//! (or the error a statement must fail with). One runner, a fresh embedded log per case.
+//!
+//! ```text
+//! -- case: filter and project
+//! CREATE STREAM s (id STRING KEY, v DOUBLE) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+//! CREATE STREAM o AS SELECT id, v * 2 AS d FROM s WHERE v > 1;
+//! -- input s: "k1" {"V": 0.5}
+//! -- input s: "k2" {"V": 1.5}
+//! -- output O: "k2" {"D":3.0}
+//! -- error: text the failing statement's message contains
+//! ```
+//! An input/output line is `<key as a JSON string or null> <value as JSON or null>`; keys are
+//! written as their UTF-8 text (KAFKA STRING keys).
+
+use std::{path::Path, sync::Arc, time::Duration};
+
+use bytes::Bytes;
+use rivulet_core::Record;
+use rivulet_engine::{Engine, EngineConfig, Session};
+use rivulet_log::{
+    embedded::{EmbeddedConfig, EmbeddedLog},
+    FsyncPolicy, Log, ReadLimits,
+};
+use serde_json::Value;
+
+#[derive(Debug, Default)]
+struct Case {
+    name: String,
+    file: String,
+    sql: String,
+    inputs: Vec<(String, Option<String>, Option<String>)>,
+    outputs: Vec<(String, Option<String>, Value)>,
+    error: Option<String>,
+}
+
+/// `"key" {value}` → (key, value text).
+fn split_record(text: &str) -> (Option<String>, Option<String>) {
+    let text = text.trim();
+    let (key, rest) = if let Some(rest) = text.strip_prefix("null") {
+        (None, rest)
+    } else {
+        let end = text[1..].find('"').map_or(text.len(), |i| i + 2);
+        let key: String = serde_json::from_str(&text[..end]).expect("key is a JSON string");
+        (Some(key), &text[end..])
+    };
+    let rest = rest.trim();
+    let value = (rest != "null").then(|| rest.to_string());
+    (key, value)
+}
+
+fn parse_cases(path: &Path) -> Vec<Case> {
+    let text = std::fs::read_to_string(path).expect("golden file");
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    let mut cases = Vec::new();
+    let mut current: Option<Case> = None;
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("-- case:") {
+            cases.extend(current.take());
+            current = Some(Case {
+                name: name.trim().to_string(),
+                file: file.clone(),
+                ..Case::default()
+            });
+            continue;
+        }
+        let Some(case) = current.as_mut() else {
+            continue;
+        };
+        if let Some(rest) = line.strip_prefix("-- input ") {
+            let (topic, record) = rest.split_once(':').expect("-- input topic: record");
+            let (key, value) = split_record(record);
+            case.inputs.push((topic.trim().to_string(), key, value));
+        } else if let Some(rest) = line.strip_prefix("-- output ") {
+            let (topic, record) = rest.split_once(':').expect("-- output topic: record");
+            let (key, value) = split_record(record);
+            let value = value.map_or(Value::Null, |v| {
+                serde_json::from_str(&v).expect("output JSON")
+            });
+            case.outputs.push((topic.trim().to_string(), key, value));
+        } else if let Some(rest) = line.strip_prefix("-- error:") {
+            case.error = Some(rest.trim().to_string());
+        } else if !line.trim_start().starts_with("--") {
+            case.sql.push_str(line);
+            case.sql.push('\n');
+        }
+    }
+    cases.extend(current);
+    cases
+}
+
+async fn read_topic(log: &EmbeddedLog, topic: &str) -> Vec<(Option<String>, Value)> {
+    let Ok(d) = log.describe_topic(topic).await else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in d.partitions {
+        let mut offset = p.start_offset;
+        loop {
+            let batch = log
+                .read(topic, p.partition, offset, ReadLimits::default())
+                .await
+                .expect("read");
+            if batch.records.is_empty() {
+                break;
+            }
+            offset = batch.next_offset;
+            for r in batch.records {
+                let key = r
+                    .record
+                    .key
+                    .map(|k| String::from_utf8_lossy(&k).into_owned());
+                let value = r.record.value.map_or(Value::Null, |v| {
+                    serde_json::from_slice(&v)
+                        .unwrap_or(Value::String(String::from_utf8_lossy(&v).into_owned()))
+                });
+                out.push((key, value));
+            }
+        }
+    }
+    out
+}
+
+async fn run_case(case: &Case) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut config = EmbeddedConfig::new(dir.path());
+    config.fsync = FsyncPolicy::Never;
+    let log = EmbeddedLog::open(config).map_err(|e| e.to_string())?;
+    let engine = Engine::open(log.clone() as Arc<dyn Log>, EngineConfig::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = engine
+        .execute_script(&case.sql, &mut Session::default())
+        .await;
+    let outcome = match (&case.error, result) {
+        (Some(want), Err(f)) if f.error.message.contains(want.as_str()) => Ok(()),
+        (Some(want), Err(f)) => Err(format!(
+            "expected an error containing {want:?}, got {:?}",
+            f.error.message
+        )),
+        (Some(want), Ok(_)) => Err(format!(
+            "expected an error containing {want:?}, but the statements ran"
+        )),
+        (None, Err(f)) => Err(format!(
+            "`{}` failed: {}",
+            f.statement_text, f.error.message
+        )),
+        (None, Ok(_)) => {
+            for (topic, key, value) in &case.inputs {
+                let record = Record::new(
+                    key.clone().map(Bytes::from),
+                    value.clone().map(Bytes::from),
+                    1_700_000_000_000,
+                );
+                log.append(topic, 0, vec![record])
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            let mut topics: Vec<&String> = case.outputs.iter().map(|(t, _, _)| t).collect();
+            topics.dedup();
+            let mut problems = Vec::new();
+            for topic in topics {
+                let want: Vec<(Option<String>, Value)> = case
+                    .outputs
+                    .iter()
+                    .filter(|(t, _, _)| t == topic)
+                    .map(|(_, k, v)| (k.clone(), v.clone()))
+                    .collect();
+                for _ in 0..100 {
+                    if read_topic(&log, topic).await.len() >= want.len() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                // A little longer, so that an extra record would show.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let got = read_topic(&log, topic).await;
+                if got != want {
+                    problems.push(format!("topic {topic}:\n  want {want:?}\n  got  {got:?}"));
+                }
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("\n"))
+            }
+        }
+    };
+    engine.shutdown().await;
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn golden_sql_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("golden dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for file in files {
+        for case in parse_cases(&file) {
+            count += 1;
+            if let Err(e) = run_case(&case).await {
+                failures.push(format!("{} / {}: {e}", case.file, case.name));
+            }
+        }
+    }
+    eprintln!("{count} golden SQL cases run");
+    assert!(count >= 30, "only {count} golden cases found");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} golden cases failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
