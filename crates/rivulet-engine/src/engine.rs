@@ -107,6 +107,7 @@ pub struct Engine {
     commands: CommandLog,
     state: Mutex<State>,
     pub(crate) push: PushRegistry,
+    shared: crate::query::SharedPushQueries,
 }
 
 impl Engine {
@@ -123,6 +124,7 @@ impl Engine {
                 queries: BTreeMap::new(),
             }),
             push: PushRegistry::default(),
+            shared: crate::query::SharedPushQueries::default(),
         };
         {
             let mut state = engine.state.lock().await;
@@ -215,6 +217,18 @@ impl Engine {
             from,
         )
         .await
+    }
+
+    /// Subscribes to a push query from `latest` that clients asking the same SQL text share
+    /// (one running query, rows broadcast); used by the dashboard feeds.
+    pub async fn subscribe_push(
+        &self,
+        sql: &str,
+    ) -> Result<crate::query::Subscription, EngineError> {
+        let session = Session::default();
+        self.shared
+            .subscribe(sql.trim(), || self.push_query(sql, &session))
+            .await
     }
 
     /// Stops a running push query; false when there is none with this id.

@@ -27,5 +27,5 @@ pub use catalog::{Catalog, FormatSpec, Source, SourceKind};
 pub use engine::{Engine, EngineConfig, ScriptFailure};
 pub use entity::Entity;
 pub use error::EngineError;
-pub use query::{PushQuery, StartFrom};
+pub use query::{PushQuery, StartFrom, Subscription};
 pub use session::Session;

@@ -347,3 +347,46 @@ async fn query_sse_sends_schema_then_rows_as_objects() {
     assert!(events[0].contains("\"columnNames\":[\"DEVICEID\",\"X\"]"));
     assert_eq!(events[1], "data: {\"DEVICEID\":\"5d0c1f7e-93a2-4c1b-9a6e-2f8b7c3d4e10\",\"X\":-4873.480070815981}\n\n");
 }
+
+#[tokio::test]
+async fn chart_clients_share_one_running_query() {
+    let (_dir, app) = setup().await;
+    let mut bodies = Vec::new();
+    for i in 0..3 {
+        let res = start(
+            &app,
+            "GET",
+            &format!("/chart-data/{i}"),
+            None,
+            String::new(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        bodies.push(res.into_body());
+    }
+    post_phone_batch(&app).await;
+    for body in &mut bodies {
+        let events = chunks(body, 4).await;
+        assert!(
+            events[0].contains("\"2024-05-29 16:26:42.133456600\""),
+            "{}",
+            events[0]
+        );
+    }
+    let (_, text) = send(
+        &app,
+        "POST",
+        "/ksql",
+        None,
+        json!({"ksql": "SHOW QUERIES;"}).to_string(),
+    )
+    .await;
+    let shown: Value = serde_json::from_str(&text).unwrap();
+    let push: Vec<_> = shown[0]["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["queryType"] == "PUSH")
+        .collect();
+    assert_eq!(push.len(), 1, "three viewers, one running query: {text}");
+}

@@ -6,7 +6,9 @@ pub mod persistent;
 pub mod push;
 pub mod row_decoder;
 pub mod row_encoder;
+pub mod shared;
 
 pub use push::{PushQuery, StartFrom};
 pub use row_decoder::RowDecoder;
 pub use row_encoder::RowEncoder;
+pub use shared::{SharedPushQueries, Subscription};

@@ -1,8 +1,9 @@
 //! Server-Sent Events: `GET /chart-data/{client_id}`, the phone-stream dashboard's feed exactly
 //! as the seed backend sent it, and `GET /query-sse?sql=…`, any push query as SSE (a `schema`
-//! event, then one JSON object per row keyed by column name).
+//! event, then one JSON object per row keyed by column name). Clients watching from latest share
+//! one running query per SQL text (`Engine::subscribe_push`), so many viewers cost one query.
 
-use std::{convert::Infallible, time::Duration, time::SystemTime};
+use std::{convert::Infallible, sync::Arc, time::Duration, time::SystemTime};
 
 use axum::{
     body::{Body, Bytes},
@@ -13,8 +14,8 @@ use axum::{
 use rivulet_connect::phone_chart::{
     chart_event, ping_event, PING_SECONDS, SEED_PUSH_QUERY, SEED_STREAM_CREATE,
 };
-use rivulet_core::Value;
-use rivulet_engine::{PushQuery, Session};
+use rivulet_core::{Schema, Value};
+use rivulet_engine::{PushQuery, Session, Subscription};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -36,31 +37,61 @@ fn sse_response(body: Body) -> Response {
         .into_response()
 }
 
-/// Rows of `query` as SSE text: `event(row)` per row, `ping()` after `PING_SECONDS` idle.
+/// Where an SSE response's rows come from: a query of its own (`offset=earliest`), or a shared
+/// push query many clients watch (from latest).
+enum Rows {
+    Own(PushQuery),
+    Shared(Subscription),
+}
+
+impl Rows {
+    async fn next(&mut self) -> Option<Arc<Vec<Value>>> {
+        match self {
+            Rows::Own(q) => q.next().await.map(Arc::new),
+            Rows::Shared(s) => s.next().await,
+        }
+    }
+
+    fn schema(&self) -> &Schema {
+        match self {
+            Rows::Own(q) => &q.schema,
+            Rows::Shared(s) => &s.schema,
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Rows::Own(q) => &q.id,
+            Rows::Shared(s) => &s.id,
+        }
+    }
+}
+
+/// Rows as SSE text: `first` once, `event(schema, row)` per row, `ping()` after `PING_SECONDS`
+/// without a row.
 fn event_stream(
-    query: PushQuery,
+    rows: Rows,
     first: Option<String>,
-    event: impl Fn(&PushQuery, Vec<Value>) -> String + Send + Sync + 'static,
+    event: impl Fn(&Schema, &[Value]) -> String + Send + Sync + 'static,
     ping: impl Fn() -> String + Send + Sync + 'static,
 ) -> Body {
-    let event = std::sync::Arc::new(event);
-    let ping = std::sync::Arc::new(ping);
-    let stream = futures::stream::unfold((query, first), move |(mut query, first)| {
+    let event = Arc::new(event);
+    let ping = Arc::new(ping);
+    let stream = futures::stream::unfold((rows, first), move |(mut rows, first)| {
         let (event, ping) = (event.clone(), ping.clone());
         async move {
             let text = match first {
                 Some(first) => first,
                 None => {
-                    match tokio::time::timeout(Duration::from_secs(PING_SECONDS), query.next())
-                        .await
+                    match tokio::time::timeout(Duration::from_secs(PING_SECONDS), rows.next()).await
                     {
-                        Ok(Some(row)) => event(&query, row),
+                        Ok(Some(row)) => event(rows.schema(), &row),
                         Ok(None) => return None,
                         Err(_) => ping(),
                     }
                 }
             };
-            Some((Ok::<_, Infallible>(Bytes::from(text)), (query, None)))
+            Some((Ok::<_, Infallible>(Bytes::from(text)), (rows, None)))
         }
     });
     Body::from_stream(stream)
@@ -103,16 +134,12 @@ pub async fn chart_data(State(state): State<AppState>, Path(_client_id): Path<St
     if let Err(r) = ensure_phone_stream(&state).await {
         return r;
     }
-    let query = match state
-        .engine
-        .push_query(SEED_PUSH_QUERY, &Session::default())
-        .await
-    {
-        Ok(q) => q,
+    let subscription = match state.engine.subscribe_push(SEED_PUSH_QUERY).await {
+        Ok(s) => s,
         Err(e) => return generic_error(e.code, e.message),
     };
     let body = event_stream(
-        query,
+        Rows::Shared(subscription),
         None,
         |_, row| {
             let num = |v: Option<&Value>| v.and_then(Value::as_f64);
@@ -138,12 +165,29 @@ pub struct SseParams {
 }
 
 pub async fn query_sse(State(state): State<AppState>, Query(params): Query<SseParams>) -> Response {
-    let mut session = Session::default();
-    if let Some(o) = params.offset {
-        session.properties.insert("auto.offset.reset".into(), o);
-    }
-    let query = match state.engine.push_query(&params.sql, &session).await {
-        Ok(q) => q,
+    let earliest = params
+        .offset
+        .as_deref()
+        .is_some_and(|o| o.eq_ignore_ascii_case("earliest"));
+    let rows = if earliest {
+        let mut session = Session::default();
+        session
+            .properties
+            .insert("auto.offset.reset".into(), "earliest".into());
+        state
+            .engine
+            .push_query(&params.sql, &session)
+            .await
+            .map(Rows::Own)
+    } else {
+        state
+            .engine
+            .subscribe_push(&params.sql)
+            .await
+            .map(Rows::Shared)
+    };
+    let rows = match rows {
+        Ok(r) => r,
         Err(e) => {
             let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
             return (
@@ -157,14 +201,14 @@ pub async fn query_sse(State(state): State<AppState>, Query(params): Query<SsePa
         }
     };
     let schema = json!({
-        "queryId": query.id,
-        "columnNames": query.schema.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-        "columnTypes": query.schema.columns.iter().map(|c| c.data_type.to_string()).collect::<Vec<_>>(),
+        "queryId": rows.id(),
+        "columnNames": rows.schema().columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+        "columnTypes": rows.schema().columns.iter().map(|c| c.data_type.to_string()).collect::<Vec<_>>(),
     });
     let body = event_stream(
-        query,
+        rows,
         Some(format!("event: schema\ndata: {schema}\n\n")),
-        |q, row| format!("data: {}\n\n", row_object(&q.schema, &row)),
+        |schema, row| format!("data: {}\n\n", row_object(schema, row)),
         || ": keep-alive\n\n".to_string(),
     );
     sse_response(body)
