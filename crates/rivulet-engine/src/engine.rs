@@ -11,6 +11,7 @@ use rivulet_sql::{
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
+use crate::with_properties::WithProperties;
 use crate::{
     catalog::{Catalog, FormatSpec, Source, SourceKind},
     column_definition,
@@ -488,41 +489,10 @@ impl Engine {
         replaying: bool,
     ) -> Result<Source, EngineError> {
         let props = &create.properties;
-        let unknown: Vec<String> = props
-            .iter()
-            .map(|p| p.name.as_str().to_ascii_uppercase())
-            .filter(|n| !CREATE_PROPERTIES.contains(&n.as_str()))
-            .collect();
-        if !unknown.is_empty() {
-            return Err(EngineError::statement(format!(
-                "Invalid config variable(s) in the WITH clause: {}",
-                unknown.join(",")
-            )));
-        }
-        let string_prop = |key: &str| -> Result<Option<String>, EngineError> {
-            match props.get(key) {
-                None => Ok(None),
-                Some(Literal::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(EngineError::statement(format!(
-                    "Invalid value for {key}: expected a string, got {other}"
-                ))),
-            }
-        };
-        let int_prop = |key: &str| -> Result<Option<i64>, EngineError> {
-            match props.get(key) {
-                None => Ok(None),
-                Some(Literal::Integer(v)) => Ok(Some(i64::from(*v))),
-                Some(Literal::BigInt(v)) => Ok(Some(*v)),
-                Some(Literal::String(s)) => s.trim().parse().map(Some).map_err(|_| {
-                    EngineError::statement(format!(
-                        "Invalid value for {key}: '{s}' is not a number"
-                    ))
-                }),
-                Some(other) => Err(EngineError::statement(format!(
-                    "Invalid value for {key}: expected an integer, got {other}"
-                ))),
-            }
-        };
+        let with = WithProperties(props);
+        with.check_known(&CREATE_PROPERTIES, "WITH clause")?;
+        let string_prop = |key: &str| with.string(key);
+        let int_prop = |key: &str| with.int(key);
         let topic = string_prop("KAFKA_TOPIC")?.ok_or_else(|| {
             EngineError::statement(
                 "Missing required property \"KAFKA_TOPIC\" which has no default value.",

@@ -22,6 +22,7 @@ pub mod error;
 mod persistent_query;
 pub mod query;
 pub mod session;
+pub mod with_properties;
 
 pub use catalog::{Catalog, FormatSpec, Source, SourceKind};
 pub use engine::{Engine, EngineConfig, ScriptFailure};

@@ -12,6 +12,7 @@ use rivulet_log::{LogError, TopicSpec};
 use rivulet_sql::{planner::QueryPlan, CreateAsSelect, InsertInto, Literal, Query, QueryTarget};
 use serde_json::{json, Value};
 
+use crate::with_properties::WithProperties;
 use crate::{
     catalog::{FormatSpec, Source, SourceKind},
     engine::{CommandStatus, Engine, State},
@@ -384,41 +385,13 @@ impl Engine {
         replaying: bool,
     ) -> Result<Source, EngineError> {
         let props = &csas.properties;
-        let unknown: Vec<String> = props
-            .iter()
-            .map(|p| p.name.as_str().to_ascii_uppercase())
-            .filter(|n| !CSAS_PROPERTIES.contains(&n.as_str()))
-            .collect();
-        if !unknown.is_empty() {
-            return Err(EngineError::statement(format!(
-                "Invalid config variable(s) in the WITH clause (or not supported by Rivulet yet on CREATE STREAM AS SELECT): {}",
-                unknown.join(",")
-            )));
-        }
-        let string_prop = |key: &str| -> Result<Option<String>, EngineError> {
-            match props.get(key) {
-                None => Ok(None),
-                Some(Literal::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(EngineError::statement(format!(
-                    "Invalid value for {key}: expected a string, got {other}"
-                ))),
-            }
-        };
-        let int_prop = |key: &str| -> Result<Option<i64>, EngineError> {
-            match props.get(key) {
-                None => Ok(None),
-                Some(Literal::Integer(v)) => Ok(Some(i64::from(*v))),
-                Some(Literal::BigInt(v)) => Ok(Some(*v)),
-                Some(Literal::String(s)) => s.trim().parse().map(Some).map_err(|_| {
-                    EngineError::statement(format!(
-                        "Invalid value for {key}: '{s}' is not a number"
-                    ))
-                }),
-                Some(other) => Err(EngineError::statement(format!(
-                    "Invalid value for {key}: expected an integer, got {other}"
-                ))),
-            }
-        };
+        let with = WithProperties(props);
+        with.check_known(
+            &CSAS_PROPERTIES,
+            "WITH clause (or not supported by Rivulet yet on CREATE STREAM AS SELECT)",
+        )?;
+        let string_prop = |key: &str| with.string(key);
+        let int_prop = |key: &str| with.int(key);
         let name = csas.name.as_str().to_string();
         let topic = string_prop("KAFKA_TOPIC")?.unwrap_or_else(|| name.to_ascii_uppercase());
         if topic == source.topic {
