@@ -10,6 +10,7 @@
 //! -- input s: "k2" {"V": 1.5}
 //! -- output O: "k2" {"D":3.0}
 //! -- error: text the failing statement's message contains
+//! -- unordered            (when several queries write one topic)
 //! ```
 //! An input/output line is `<key as a JSON string or null> <value as JSON or null>`; keys are
 //! written as their UTF-8 text (KAFKA STRING keys).
@@ -33,6 +34,8 @@ struct Case {
     inputs: Vec<(String, Option<String>, Option<String>)>,
     outputs: Vec<(String, Option<String>, Value)>,
     error: Option<String>,
+    /// `-- unordered`: several queries write the output, so only the multiset is defined.
+    unordered: bool,
 }
 
 /// `"key" {value}` → (key, value text).
@@ -79,6 +82,8 @@ fn parse_cases(path: &Path) -> Vec<Case> {
                 serde_json::from_str(&v).expect("output JSON")
             });
             case.outputs.push((topic.trim().to_string(), key, value));
+        } else if line.trim() == "-- unordered" {
+            case.unordered = true;
         } else if let Some(rest) = line.strip_prefix("-- error:") {
             case.error = Some(rest.trim().to_string());
         } else if !line.trim_start().starts_with("--") {
@@ -175,7 +180,13 @@ async fn run_case(case: &Case) -> Result<(), String> {
                 }
                 // A little longer, so that an extra record would show.
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                let got = read_topic(&log, topic).await;
+                let mut got = read_topic(&log, topic).await;
+                let mut want = want;
+                if case.unordered {
+                    let text = |r: &(Option<String>, Value)| format!("{r:?}");
+                    got.sort_by_key(text);
+                    want.sort_by_key(text);
+                }
                 if got != want {
                     problems.push(format!("topic {topic}:\n  want {want:?}\n  got  {got:?}"));
                 }

@@ -99,6 +99,7 @@ CREATE STREAM o AS SELECT t FROM s;
 -- output O: null {"T":5}
 
 -- case: INSERT INTO merges a second query into a stream
+-- unordered
 CREATE STREAM a (v INT) WITH (kafka_topic='a', partitions=1, value_format='JSON');
 CREATE STREAM b (v INT) WITH (kafka_topic='b', partitions=1, value_format='JSON');
 CREATE STREAM both_ AS SELECT v FROM a;
