@@ -352,6 +352,17 @@ impl Engine {
                     )))
                 }
             }
+            Statement::Explain(rivulet_sql::Explain::Statement(inner)) => match inner.as_ref() {
+                Statement::Query(query) => {
+                    let catalog = self.state.lock().await.catalog.clone();
+                    let plan = rivulet_sql::planner::plan_query(query, &catalog)
+                        .map_err(|e| EngineError::statement(e.message))?;
+                    Ok(Some(entity::explain(text, &plan)))
+                }
+                _ => Err(EngineError::statement(
+                    "Rivulet explains queries (SELECT …) only so far",
+                )),
+            },
             Statement::Query(_) | Statement::Print(_) => Err(EngineError::new(
                 QUERY_ENDPOINT,
                 "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT",
@@ -839,7 +850,8 @@ impl Engine {
             ShowTarget::Types => Ok(
                 json!({"@type": "type_list", "statementText": text, "types": {}, "warnings": []}),
             ),
-            ShowTarget::Functions | ShowTarget::Connectors(_) | ShowTarget::ConnectorPlugins => {
+            ShowTarget::Functions => Ok(entity::function_names(text)),
+            ShowTarget::Connectors(_) | ShowTarget::ConnectorPlugins => {
                 Err(EngineError::statement(format!(
                     "Rivulet does not run this kind of statement yet: {}",
                     first_words(text)
@@ -915,12 +927,17 @@ impl Engine {
             DescribeTarget::Tables { extended } => {
                 self.describe_all(SourceKind::Table, text, *extended).await
             }
-            DescribeTarget::Function(_) | DescribeTarget::Connector(_) => {
-                Err(EngineError::statement(format!(
-                    "Rivulet does not run this kind of statement yet: {}",
-                    first_words(text)
-                )))
-            }
+            DescribeTarget::Function(name) => entity::describe_function(text, name.as_str())
+                .ok_or_else(|| {
+                    EngineError::statement(format!(
+                        "Can't find any functions with the name '{}'",
+                        name.as_str()
+                    ))
+                }),
+            DescribeTarget::Connector(_) => Err(EngineError::statement(format!(
+                "Rivulet does not run this kind of statement yet: {}",
+                first_words(text)
+            ))),
         }
     }
 }

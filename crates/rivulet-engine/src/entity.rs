@@ -146,3 +146,67 @@ pub fn source_description(s: &Source, extended: bool, partitions: u32, replicati
         "clusterErrorStats": [],
     })
 }
+
+/// `function_names`: SHOW FUNCTIONS, every scalar function Rivulet runs.
+pub fn function_names(statement_text: &str) -> Entity {
+    let functions: Vec<Value> = rivulet_expr::registry()
+        .list()
+        .iter()
+        .map(|f| json!({"name": f.name, "type": "SCALAR", "category": "OTHER"}))
+        .collect();
+    json!({"@type": "function_names", "statementText": statement_text, "functions": functions, "warnings": []})
+}
+
+/// `describe_function`: one function's description and signatures; `None` when unknown.
+pub fn describe_function(statement_text: &str, name: &str) -> Option<Entity> {
+    let f = rivulet_expr::registry().get(name)?;
+    let variants: Vec<Value> = f
+        .signatures
+        .iter()
+        .map(|s| json!({"signature": s.to_string(), "description": f.description}))
+        .collect();
+    Some(json!({
+        "@type": "describe_function",
+        "statementText": statement_text,
+        "name": f.name,
+        "description": f.description,
+        "author": "Rivulet",
+        "version": env!("CARGO_PKG_VERSION"),
+        "path": "internal",
+        "functions": variants,
+        "type": "SCALAR",
+        "warnings": [],
+    }))
+}
+
+/// `queryDescription` for EXPLAIN of a query: its output columns and its plan.
+pub fn explain(statement_text: &str, plan: &rivulet_sql::planner::QueryPlan) -> Entity {
+    let fields: Vec<Value> = plan
+        .output_schema()
+        .columns
+        .iter()
+        .map(|c| json!({"name": c.name, "schema": schema_info(&c.data_type)}))
+        .collect();
+    let text = plan.to_string();
+    json!({
+        "@type": "queryDescription",
+        "statementText": statement_text,
+        "queryDescription": {
+            "id": "",
+            "statementText": statement_text,
+            "windowType": null,
+            "fields": fields,
+            "sources": [plan.source],
+            "sinks": [],
+            "topology": text,
+            "executionPlan": text,
+            "overriddenProperties": {},
+            "ksqlHostQueryStatus": {},
+            "queryType": if plan.is_pull() { "PULL" } else { "PUSH" },
+            "queryErrors": [],
+            "tasksMetadata": [],
+            "state": null,
+        },
+        "warnings": [],
+    })
+}

@@ -354,3 +354,43 @@ async fn the_catalog_survives_a_restart() {
     let (_, body) = ksql(&app, "DESCRIBE smartphone_sensor_stream;").await;
     assert_eq!(body[0]["sourceDescription"]["statement"], SEED_CREATE);
 }
+
+#[tokio::test]
+async fn functions_are_listed_and_described_and_queries_explained() {
+    let (_dir, _log, app) = setup().await;
+    let (status, body) = ksql(&app, "SHOW FUNCTIONS;").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body[0]["@type"], "function_names");
+    let names: Vec<&str> = body[0]["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"GEO_DISTANCE") && names.contains(&"CONCAT"),
+        "{names:?}"
+    );
+    let (status, body) = ksql(&app, "DESCRIBE FUNCTION geo_distance;").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body[0]["name"], "GEO_DISTANCE");
+    assert!(!body[0]["functions"].as_array().unwrap().is_empty());
+    let (status, body) = ksql(&app, "DESCRIBE FUNCTION no_such_thing;").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["message"].as_str().unwrap().contains("NO_SUCH_THING"),
+        "{body}"
+    );
+
+    ksql(&app, SEED_CREATE).await;
+    let (status, body) = ksql(&app, "EXPLAIN SELECT deviceId, values_x * 2 AS x2 FROM smartphone_sensor_stream WHERE name = 'gyroscope' EMIT CHANGES;").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let d = &body[0]["queryDescription"];
+    assert_eq!(body[0]["@type"], "queryDescription");
+    assert_eq!(d["sources"], json!(["SMARTPHONE_SENSOR_STREAM"]));
+    assert_eq!(d["fields"][1]["name"], "X2");
+    assert!(
+        d["executionPlan"].as_str().unwrap().contains("Filter:"),
+        "{d}"
+    );
+}
