@@ -67,6 +67,37 @@ impl FormatSpec {
     }
 }
 
+/// The formats Rivulet reads and writes.
+pub const SUPPORTED_FORMATS: [&str; 4] = ["JSON", "KAFKA", "DELIMITED", "NONE"];
+
+/// Checks a source's key and value formats: supported, and able to hold `key_columns` keys.
+pub fn check_formats(
+    key: &FormatSpec,
+    value: &FormatSpec,
+    key_columns: usize,
+) -> Result<(), crate::EngineError> {
+    for f in [key, value] {
+        if !SUPPORTED_FORMATS.contains(&f.name.as_str()) {
+            return Err(crate::EngineError::statement(format!(
+                "Format '{}' is not supported by Rivulet yet (supported: {})",
+                f.name,
+                SUPPORTED_FORMATS.join(", ")
+            )));
+        }
+    }
+    if key.name == "KAFKA" && key_columns > 1 {
+        return Err(crate::EngineError::statement(
+            "The 'KAFKA' format only supports a single field. Got: multiple key columns",
+        ));
+    }
+    if key.name == "NONE" && key_columns > 0 {
+        return Err(crate::EngineError::statement(
+            "The 'NONE' format can only be used when no columns are defined. Got: key columns",
+        ));
+    }
+    Ok(())
+}
+
 /// A stream or table over a topic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {

@@ -6,14 +6,14 @@ use std::{collections::BTreeMap, sync::Arc};
 use rivulet_log::{Log, LogError, TopicSpec};
 use rivulet_sql::{
     parse_statement, split_statements, substitute, CreateSource, DescribeTarget, DropSource,
-    Literal, ShowTarget, Statement,
+    ShowTarget, Statement,
 };
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
 use crate::with_properties::WithProperties;
 use crate::{
-    catalog::{Catalog, FormatSpec, Source, SourceKind},
+    catalog::{check_formats, Catalog, FormatSpec, Source, SourceKind},
     column_definition,
     command_log::{Command, CommandLog},
     entity::{self, Entity},
@@ -98,8 +98,6 @@ const CREATE_PROPERTIES: [&str; 12] = [
     "VALUE_DELIMITER",
     "KEY_DELIMITER",
 ];
-
-const SUPPORTED_FORMATS: [&str; 4] = ["JSON", "KAFKA", "DELIMITED", "NONE"];
 
 /// The engine of one server.
 pub struct Engine {
@@ -534,27 +532,9 @@ impl Engine {
         let mut value_format = FormatSpec::named(&value_format);
         key_format.delimiter = string_prop("KEY_DELIMITER")?;
         value_format.delimiter = string_prop("VALUE_DELIMITER")?;
-        for f in [&key_format, &value_format] {
-            if !SUPPORTED_FORMATS.contains(&f.name.as_str()) {
-                return Err(EngineError::statement(format!(
-                    "Format '{}' is not supported by Rivulet yet (supported: {})",
-                    f.name,
-                    SUPPORTED_FORMATS.join(", ")
-                )));
-            }
-        }
         let schema = column_definition::schema(kind, &create.elements)?;
         let keys = schema.keys().count();
-        if key_format.name == "KAFKA" && keys > 1 {
-            return Err(EngineError::statement(
-                "The 'KAFKA' format only supports a single field. Got: multiple key columns",
-            ));
-        }
-        if key_format.name == "NONE" && keys > 0 {
-            return Err(EngineError::statement(
-                "The 'NONE' format can only be used when no columns are defined. Got: key columns",
-            ));
-        }
+        check_formats(&key_format, &value_format, keys)?;
         let timestamp_column = match string_prop("TIMESTAMP")? {
             None => None,
             Some(t) => {
@@ -582,17 +562,7 @@ impl Engine {
                 Some(column.name.clone())
             }
         };
-        let wrap_single_value = match props.get("WRAP_SINGLE_VALUE") {
-            None => None,
-            Some(Literal::Boolean(b)) => Some(*b),
-            Some(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Some(true),
-            Some(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Some(false),
-            Some(other) => {
-                return Err(EngineError::statement(format!(
-                    "Invalid value for WRAP_SINGLE_VALUE: {other}"
-                )))
-            }
-        };
+        let wrap_single_value = with.bool("WRAP_SINGLE_VALUE")?;
         if !replaying {
             self.ensure_topic(
                 kind,

@@ -9,12 +9,12 @@
 
 use rivulet_core::{ColumnKind, Schema};
 use rivulet_log::{LogError, TopicSpec};
-use rivulet_sql::{planner::QueryPlan, CreateAsSelect, InsertInto, Literal, Query, QueryTarget};
+use rivulet_sql::{planner::QueryPlan, CreateAsSelect, InsertInto, Query, QueryTarget};
 use serde_json::{json, Value};
 
 use crate::with_properties::WithProperties;
 use crate::{
-    catalog::{FormatSpec, Source, SourceKind},
+    catalog::{check_formats, FormatSpec, Source, SourceKind},
     engine::{CommandStatus, Engine, State},
     entity::{self, Entity},
     error::EngineError,
@@ -35,8 +35,6 @@ const CSAS_PROPERTIES: [&str; 10] = [
     "VALUE_DELIMITER",
     "KEY_DELIMITER",
 ];
-
-const SUPPORTED_FORMATS: [&str; 4] = ["JSON", "KAFKA", "DELIMITED", "NONE"];
 
 /// A persistent query the engine knows, running or about to be started.
 pub(crate) struct PersistentQuery {
@@ -424,41 +422,13 @@ impl Engine {
         if let Some(d) = string_prop("VALUE_DELIMITER")? {
             value_format.delimiter = Some(d);
         }
-        for f in [&key_format, &value_format] {
-            if !SUPPORTED_FORMATS.contains(&f.name.as_str()) {
-                return Err(EngineError::statement(format!(
-                    "Format '{}' is not supported by Rivulet yet (supported: {})",
-                    f.name,
-                    SUPPORTED_FORMATS.join(", ")
-                )));
-            }
-        }
         if schema.columns.iter().all(|c| c.kind == ColumnKind::Key) {
             return Err(EngineError::statement(
                 "The projection contains no value columns.",
             ));
         }
-        if key_format.name == "KAFKA" && keys > 1 {
-            return Err(EngineError::statement(
-                "The 'KAFKA' format only supports a single field. Got: multiple key columns",
-            ));
-        }
-        if key_format.name == "NONE" && keys > 0 {
-            return Err(EngineError::statement(
-                "The 'NONE' format can only be used when no columns are defined. Got: key columns",
-            ));
-        }
-        let wrap_single_value = match props.get("WRAP_SINGLE_VALUE") {
-            None => None,
-            Some(Literal::Boolean(b)) => Some(*b),
-            Some(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Some(true),
-            Some(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Some(false),
-            Some(other) => {
-                return Err(EngineError::statement(format!(
-                    "Invalid value for WRAP_SINGLE_VALUE: {other}"
-                )))
-            }
-        };
+        check_formats(&key_format, &value_format, keys)?;
+        let wrap_single_value = with.bool("WRAP_SINGLE_VALUE")?;
         let sink = Source {
             name,
             kind: SourceKind::Stream,

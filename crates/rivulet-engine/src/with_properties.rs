@@ -53,4 +53,17 @@ impl WithProperties<'_> {
             ))),
         }
     }
+
+    /// A boolean property (`true`/`false`, or the strings `'true'`/`'false'`).
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, EngineError> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Literal::Boolean(b)) => Ok(Some(*b)),
+            Some(Literal::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Literal::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(other) => Err(EngineError::statement(format!(
+                "Invalid value for {key}: {other}"
+            ))),
+        }
+    }
 }
