@@ -56,6 +56,17 @@ pub struct PartitionOffsets {
     pub end: i64,
 }
 
+/// Who appended a batch and how far its input went: `producer` names one writer (for example
+/// one source partition of one persistent query), `sequence` grows with each of its batches.
+/// A backend that keeps tags stores one per appended batch, invisible to record readers, so a
+/// writer that restarts can learn which of its batches are already in the log
+/// ([`Log::last_producer_sequence`]): appends become exactly-once without a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProducerTag {
+    pub producer: u64,
+    pub sequence: i64,
+}
+
 /// A committed offset of a consumer group on one partition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommittedOffset {
@@ -116,6 +127,38 @@ pub trait Log: Send + Sync + 'static {
 
     /// Log start and end offsets of a partition.
     async fn offsets(&self, topic: &str, partition: u32) -> LogResult<PartitionOffsets>;
+
+    /// [`Log::append`] of a batch carrying `tag`. Backends without tags append untagged (the
+    /// default); [`Log::keeps_producer_tags`] says which.
+    async fn append_tagged(
+        &self,
+        topic: &str,
+        partition: u32,
+        records: Vec<Record>,
+        tag: ProducerTag,
+    ) -> LogResult<i64> {
+        let _ = tag;
+        self.append(topic, partition, records).await
+    }
+
+    /// Whether [`Log::append_tagged`] stores tags and [`Log::last_producer_sequence`] finds them.
+    fn keeps_producer_tags(&self) -> bool {
+        false
+    }
+
+    /// The highest sequence `producer` tagged a batch with at or after `from_offset`, if any
+    /// (`None` as well on backends that keep no tags). Cost grows with the data after
+    /// `from_offset`: callers pass the partition end they saw before their last append.
+    async fn last_producer_sequence(
+        &self,
+        topic: &str,
+        partition: u32,
+        producer: u64,
+        from_offset: i64,
+    ) -> LogResult<Option<i64>> {
+        let _ = (topic, partition, producer, from_offset);
+        Ok(None)
+    }
 
     /// Stores committed offsets for a consumer group (durably).
     async fn commit_offsets(&self, group: &str, offsets: &[CommittedOffset]) -> LogResult<()>;

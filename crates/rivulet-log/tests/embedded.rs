@@ -13,7 +13,7 @@ use std::{
 use bytes::Bytes;
 use rivulet_log::{
     embedded::{batch, EmbeddedLog},
-    CommittedOffset, FsyncPolicy, Log, LogError, ReadLimits, Record, TopicSpec,
+    CommittedOffset, FsyncPolicy, Log, LogError, ProducerTag, ReadLimits, Record, TopicSpec,
 };
 use support::*;
 
@@ -764,4 +764,49 @@ fn a_data_dir_is_opened_by_one_log_at_a_time() {
         dir.path(),
     ))
     .unwrap();
+}
+
+#[tokio::test]
+async fn producer_tags_are_found_after_reopen_and_hidden_from_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let log = log_with_topic(dir.path(), FsyncPolicy::Always, 1).await;
+        assert!(log.keeps_producer_tags());
+        append_values(&log, 0, &["plain"]).await;
+        let tag = |producer, sequence| ProducerTag { producer, sequence };
+        log.append_tagged(T, 0, vec![rec("a", 1)], tag(7, 10))
+            .await
+            .unwrap();
+        log.append_tagged(T, 0, vec![rec("b", 2)], tag(8, 5))
+            .await
+            .unwrap();
+        log.append_tagged(T, 0, vec![rec("c", 3), rec("d", 4)], tag(7, 25))
+            .await
+            .unwrap();
+        append_values(&log, 0, &["plain too"]).await;
+        log.close();
+    }
+    let log = open(&config(dir.path(), FsyncPolicy::Always));
+    let seq = |producer, from| {
+        let log = log.clone();
+        async move {
+            log.last_producer_sequence(T, 0, producer, from)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(seq(7, 0).await, Some(25));
+    assert_eq!(seq(8, 0).await, Some(5));
+    assert_eq!(seq(9, 0).await, None);
+    // From offset 3 on only the batch at 3..5 of producer 7 is left; from 5 nothing.
+    assert_eq!(seq(8, 3).await, None);
+    assert_eq!(seq(7, 3).await, Some(25));
+    assert_eq!(seq(7, 4).await, Some(25));
+    assert_eq!(seq(7, 5).await, None);
+    let batch = log.read(T, 0, 0, ReadLimits::default()).await.unwrap();
+    assert_eq!(
+        values(&batch.records),
+        ["plain", "a", "b", "c", "d", "plain too"]
+    );
+    assert!(batch.records.iter().all(|r| r.record.headers.is_empty()));
 }

@@ -9,12 +9,18 @@
 //!
 //! | field | type |
 //! | --- | --- |
-//! | version | u8 (= 1) |
+//! | version | u8 (1, or 2 for a tagged batch) |
 //! | base offset | i64 LE |
 //! | record count | u32 LE |
 //! | first timestamp | i64 LE |
 //! | max timestamp | i64 LE |
+//! | producer (version 2 only) | u64 LE |
+//! | producer sequence (version 2 only) | i64 LE |
 //! | records | see below, `record count` times |
+//!
+//! A version 2 frame carries a [`ProducerTag`]: who appended the batch and how far its input
+//! went. Readers of records never see it; a producer that restarts asks the partition for its
+//! last tag to learn which of its batches are already written (exactly-once appends).
 //!
 //! Each record is, as in Kafka's record format (zigzag varints): timestamp delta from the first
 //! timestamp, key length (-1 = null), key, value length (-1 = null, a tombstone), value, header
@@ -24,7 +30,7 @@
 use bytes::Bytes;
 use rivulet_core::{Header, Record};
 
-use crate::{LogError, LogResult};
+use crate::{LogError, LogResult, ProducerTag};
 
 /// Bytes of the frame prefix: length and CRC.
 pub const FRAME_PREFIX_LEN: usize = 8;
@@ -32,8 +38,12 @@ pub const FRAME_PREFIX_LEN: usize = 8;
 pub const BATCH_HEADER_LEN: usize = 1 + 8 + 4 + 8 + 8;
 /// Bytes before the first record of a frame.
 pub const FRAME_OVERHEAD: usize = FRAME_PREFIX_LEN + BATCH_HEADER_LEN;
-/// The only format version written and read.
+/// The format version of an untagged batch.
 pub const FORMAT_VERSION: u8 = 1;
+/// The format version of a batch carrying a [`ProducerTag`].
+pub const TAGGED_FORMAT_VERSION: u8 = 2;
+/// Bytes a producer tag adds to the batch header.
+pub const TAG_LEN: usize = 8 + 8;
 /// The largest `rest` a frame may have (1 GiB); larger batches are refused at append.
 pub const MAX_FRAME_BODY: usize = 1 << 30;
 
@@ -44,6 +54,8 @@ pub struct BatchHeader {
     pub record_count: u32,
     pub first_timestamp: i64,
     pub max_timestamp: i64,
+    /// The producer tag of a version 2 batch.
+    pub tag: Option<ProducerTag>,
 }
 
 impl BatchHeader {
@@ -51,6 +63,16 @@ impl BatchHeader {
     pub fn end_offset(&self) -> i64 {
         self.base_offset + i64::from(self.record_count)
     }
+
+    /// Bytes of the batch header inside the frame body (the tag included).
+    pub fn header_len(&self) -> usize {
+        header_len(self.tag.is_some())
+    }
+}
+
+/// Bytes of the batch header with or without a tag.
+fn header_len(tagged: bool) -> usize {
+    BATCH_HEADER_LEN + if tagged { TAG_LEN } else { 0 }
 }
 
 /// Why bytes are not a valid frame.
@@ -93,6 +115,8 @@ pub struct EncodedBatch {
     pub record_count: u32,
     pub first_timestamp: i64,
     pub max_timestamp: i64,
+    /// The producer tag written into the header.
+    pub tag: Option<ProducerTag>,
     /// CRC32C of the record bytes (everything after the batch header).
     pub body_crc: u32,
     /// Total frame length in bytes.
@@ -103,6 +127,16 @@ pub struct EncodedBatch {
 /// still blank; [`seal_frame`] fills them in. Splitting the two lets the costly part run before
 /// the partition's append lock is taken.
 pub fn encode_batch(records: &[Record], buf: &mut Vec<u8>) -> LogResult<EncodedBatch> {
+    encode_tagged_batch(records, None, buf)
+}
+
+/// [`encode_batch`] for a batch that carries `tag` (a version 2 frame when it is some).
+pub fn encode_tagged_batch(
+    records: &[Record],
+    tag: Option<ProducerTag>,
+    buf: &mut Vec<u8>,
+) -> LogResult<EncodedBatch> {
+    let overhead = FRAME_PREFIX_LEN + header_len(tag.is_some());
     let record_count = u32::try_from(records.len()).map_err(|_| {
         LogError::InvalidArgument(format!("too many records in one batch: {}", records.len()))
     })?;
@@ -114,8 +148,8 @@ pub fn encode_batch(records: &[Record], buf: &mut Vec<u8>) -> LogResult<EncodedB
         .unwrap_or(first_timestamp);
     let estimate: usize = records.iter().map(encoded_len_estimate).sum();
     buf.clear();
-    buf.reserve(FRAME_OVERHEAD + estimate);
-    buf.resize(FRAME_OVERHEAD, 0);
+    buf.reserve(overhead + estimate);
+    buf.resize(overhead, 0);
     for record in records {
         put_varlong(buf, record.timestamp.wrapping_sub(first_timestamp));
         put_nullable(buf, record.key.as_deref());
@@ -132,11 +166,12 @@ pub fn encode_batch(records: &[Record], buf: &mut Vec<u8>) -> LogResult<EncodedB
             });
         }
     }
-    let body_crc = crc32c::crc32c(&buf[FRAME_OVERHEAD..]);
+    let body_crc = crc32c::crc32c(&buf[overhead..]);
     Ok(EncodedBatch {
         record_count,
         first_timestamp,
         max_timestamp,
+        tag,
         body_crc,
         frame_len: buf.len(),
     })
@@ -150,17 +185,27 @@ pub fn seal_frame(frame: &mut [u8], base_offset: i64, batch: &EncodedBatch) -> B
         record_count: batch.record_count,
         first_timestamp: batch.first_timestamp,
         max_timestamp: batch.max_timestamp,
+        tag: batch.tag,
     };
-    let body_len = frame.len() - FRAME_OVERHEAD;
+    let overhead = FRAME_PREFIX_LEN + header.header_len();
+    let body_len = frame.len() - overhead;
     let rest_len = (frame.len() - FRAME_PREFIX_LEN) as u32;
     frame[0..4].copy_from_slice(&rest_len.to_le_bytes());
-    let h = &mut frame[FRAME_PREFIX_LEN..FRAME_OVERHEAD];
-    h[0] = FORMAT_VERSION;
+    let h = &mut frame[FRAME_PREFIX_LEN..overhead];
+    h[0] = if header.tag.is_some() {
+        TAGGED_FORMAT_VERSION
+    } else {
+        FORMAT_VERSION
+    };
     h[1..9].copy_from_slice(&header.base_offset.to_le_bytes());
     h[9..13].copy_from_slice(&header.record_count.to_le_bytes());
     h[13..21].copy_from_slice(&header.first_timestamp.to_le_bytes());
     h[21..29].copy_from_slice(&header.max_timestamp.to_le_bytes());
-    let header_crc = crc32c::crc32c(&frame[FRAME_PREFIX_LEN..FRAME_OVERHEAD]);
+    if let Some(tag) = header.tag {
+        h[29..37].copy_from_slice(&tag.producer.to_le_bytes());
+        h[37..45].copy_from_slice(&tag.sequence.to_le_bytes());
+    }
+    let header_crc = crc32c::crc32c(&frame[FRAME_PREFIX_LEN..overhead]);
     let crc = crc32c_combine(header_crc, batch.body_crc, body_len as u64);
     frame[4..8].copy_from_slice(&crc.to_le_bytes());
     header
@@ -215,12 +260,18 @@ pub fn check_frame(frame: &[u8]) -> Result<BatchHeader, FrameError> {
 
 /// Reads the batch header of a frame whose checksum was already verified.
 fn parse_header(frame: &[u8]) -> Result<BatchHeader, FrameError> {
-    let h = frame
-        .get(FRAME_PREFIX_LEN..FRAME_OVERHEAD)
+    let version = *frame
+        .get(FRAME_PREFIX_LEN)
         .ok_or(FrameError::Malformed("short header"))?;
-    if h[0] != FORMAT_VERSION {
-        return Err(FrameError::BadVersion(h[0]));
-    }
+    let tagged = match version {
+        FORMAT_VERSION => false,
+        TAGGED_FORMAT_VERSION => true,
+        other => return Err(FrameError::BadVersion(other)),
+    };
+    let overhead = FRAME_PREFIX_LEN + header_len(tagged);
+    let h = frame
+        .get(FRAME_PREFIX_LEN..overhead)
+        .ok_or(FrameError::Malformed("short header"))?;
     let i64_at = |at: usize| {
         let mut b = [0u8; 8];
         b.copy_from_slice(&h[at..at + 8]);
@@ -231,6 +282,10 @@ fn parse_header(frame: &[u8]) -> Result<BatchHeader, FrameError> {
         record_count: u32::from_le_bytes([h[9], h[10], h[11], h[12]]),
         first_timestamp: i64_at(13),
         max_timestamp: i64_at(21),
+        tag: tagged.then(|| ProducerTag {
+            producer: i64_at(29) as u64,
+            sequence: i64_at(37),
+        }),
     };
     if header.base_offset < 0 || header.record_count == 0 {
         return Err(FrameError::Malformed("negative base offset or empty batch"));
@@ -239,7 +294,7 @@ fn parse_header(frame: &[u8]) -> Result<BatchHeader, FrameError> {
         return Err(FrameError::Malformed("max timestamp below first timestamp"));
     }
     // Every record takes at least 4 bytes.
-    if (frame.len() - FRAME_OVERHEAD) / 4 < header.record_count as usize {
+    if (frame.len() - overhead) / 4 < header.record_count as usize {
         return Err(FrameError::Malformed("record count larger than the frame"));
     }
     Ok(header)
@@ -266,7 +321,7 @@ impl<'a> RecordDecoder<'a> {
     ) -> Self {
         RecordDecoder {
             chunk,
-            pos: frame_start + FRAME_OVERHEAD,
+            pos: frame_start + FRAME_PREFIX_LEN + header.header_len(),
             end: frame_start + frame_len,
             remaining: header.record_count,
             next_offset: header.base_offset,
@@ -531,6 +586,26 @@ mod tests {
         }
         dec.finish().expect("no trailing bytes");
         (header, out)
+    }
+
+    #[test]
+    fn a_tagged_batch_keeps_its_tag_and_records() {
+        let records = sample();
+        let tag = ProducerTag {
+            producer: u64::MAX - 3,
+            sequence: 77,
+        };
+        let mut buf = Vec::new();
+        let enc = encode_tagged_batch(&records, Some(tag), &mut buf).unwrap();
+        seal_frame(&mut buf, 9, &enc);
+        assert_eq!(buf[FRAME_PREFIX_LEN], TAGGED_FORMAT_VERSION);
+        let (header, decoded) = decode_all(buf);
+        assert_eq!(header.tag, Some(tag));
+        assert_eq!(header.base_offset, 9);
+        let plain: Vec<Record> = decoded.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(plain, records);
+        let (untagged, _) = decode_all(encode_frame(9, &records).unwrap());
+        assert_eq!(untagged.tag, None);
     }
 
     #[test]

@@ -63,8 +63,8 @@ use self::{
     topic_store::TopicStore,
 };
 use crate::{
-    CommittedOffset, FsyncPolicy, Log, LogError, LogResult, PartitionOffsets, ReadBatch,
-    ReadLimits, Record, TopicDescription, TopicSpec,
+    CommittedOffset, FsyncPolicy, Log, LogError, LogResult, PartitionOffsets, ProducerTag,
+    ReadBatch, ReadLimits, Record, TopicDescription, TopicSpec,
 };
 
 /// Threads that run fsyncs (group commit) for all partitions.
@@ -460,11 +460,44 @@ impl Log for EmbeddedLog {
         if records.is_empty() {
             return Ok(p.high_watermark());
         }
-        let written = p.write(&records)?;
+        let written = p.write(&records, None)?;
         if self.settings.fsync == FsyncPolicy::Always {
             p.wait_durable(written.end_offset).await?;
         }
         Ok(written.base_offset)
+    }
+
+    async fn append_tagged(
+        &self,
+        topic: &str,
+        partition: u32,
+        records: Vec<Record>,
+        tag: ProducerTag,
+    ) -> LogResult<i64> {
+        let p = self.partition(topic, partition)?;
+        if records.is_empty() {
+            return Ok(p.high_watermark());
+        }
+        let written = p.write(&records, Some(tag))?;
+        if self.settings.fsync == FsyncPolicy::Always {
+            p.wait_durable(written.end_offset).await?;
+        }
+        Ok(written.base_offset)
+    }
+
+    fn keeps_producer_tags(&self) -> bool {
+        true
+    }
+
+    async fn last_producer_sequence(
+        &self,
+        topic: &str,
+        partition: u32,
+        producer: u64,
+        from_offset: i64,
+    ) -> LogResult<Option<i64>> {
+        let p = self.partition(topic, partition)?;
+        run_blocking(move || p.last_producer_sequence(producer, from_offset)).await
     }
 
     async fn read(

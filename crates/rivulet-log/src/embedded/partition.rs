@@ -25,7 +25,9 @@ use super::{
     recovery,
     segment::{IndexSettings, Segment},
 };
-use crate::{FsyncPolicy, LogError, LogResult, PartitionDescription, ReadBatch, ReadLimits};
+use crate::{
+    FsyncPolicy, LogError, LogResult, PartitionDescription, ProducerTag, ReadBatch, ReadLimits,
+};
 
 /// Encode buffers above this size are not kept for reuse.
 const MAX_KEPT_SCRATCH: usize = 4 << 20;
@@ -169,10 +171,14 @@ impl Partition {
 
     /// Encodes and writes `records` as one frame. Under `fsync = always` the caller must then
     /// wait for [`Partition::wait_durable`]; otherwise the records are already visible.
-    pub fn write(self: &Arc<Self>, records: &[Record]) -> LogResult<Written> {
+    pub fn write(
+        self: &Arc<Self>,
+        records: &[Record],
+        tag: Option<ProducerTag>,
+    ) -> LogResult<Written> {
         SCRATCH.with_borrow_mut(|buf| {
-            let result =
-                batch::encode_batch(records, buf).and_then(|enc| self.write_encoded(buf, &enc));
+            let result = batch::encode_tagged_batch(records, tag, buf)
+                .and_then(|enc| self.write_encoded(buf, &enc));
             if buf.capacity() > MAX_KEPT_SCRATCH {
                 *buf = Vec::new();
             }
@@ -422,6 +428,44 @@ impl Partition {
         }
         out.next_offset = next;
         Ok(out)
+    }
+
+    /// The highest sequence `producer` tagged a visible batch with, among the batches that end
+    /// after `from_offset`. Reads frame headers only.
+    pub fn last_producer_sequence(
+        &self,
+        producer: u64,
+        from_offset: i64,
+    ) -> LogResult<Option<i64>> {
+        let hw = self.high_watermark();
+        let mut next = from_offset.max(self.log_start());
+        let mut found: Option<i64> = None;
+        if next >= hw {
+            return Ok(None);
+        }
+        let mut segment = self.segment_for(next)?;
+        loop {
+            let mut cursor = segment.frames(segment.position_for(next)?, segment.size(), 64 << 10);
+            while let Some(frame) = cursor.next_frame()? {
+                let header = frame.header;
+                if header.base_offset >= hw {
+                    return Ok(found);
+                }
+                if header.end_offset() <= next {
+                    continue;
+                }
+                if let Some(tag) = header.tag.filter(|t| t.producer == producer) {
+                    found = Some(found.map_or(tag.sequence, |f| f.max(tag.sequence)));
+                }
+            }
+            match self.segment_after(segment.base_offset()) {
+                Some(following) => {
+                    next = next.max(following.base_offset());
+                    segment = following;
+                }
+                None => return Ok(found),
+            }
+        }
     }
 
     /// The earliest visible offset whose record timestamp is at or after `timestamp`.
