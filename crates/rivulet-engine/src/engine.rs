@@ -19,6 +19,7 @@ use crate::{
     entity::{self, Entity},
     error::{EngineError, QUERY_ENDPOINT},
     persistent_query::{push_running_query, PersistentQuery},
+    processing_log::{self, ProcessingLog},
     query::{
         push::{self, PushRegistry},
         PushQuery, StartFrom,
@@ -107,12 +108,15 @@ pub struct Engine {
     state: Mutex<State>,
     pub(crate) push: PushRegistry,
     shared: crate::query::SharedPushQueries,
+    pub(crate) processing_log: ProcessingLog,
 }
 
 impl Engine {
     /// Opens the command log and replays it into the catalog.
     pub async fn open(log: Arc<dyn Log>, config: EngineConfig) -> Result<Arc<Engine>, EngineError> {
         let (commands, recorded) = CommandLog::open(log.clone(), &config.command_topic()).await?;
+        let processing_topic = processing_log::topic_name(&config.service_id);
+        let processing_log = ProcessingLog::start(log.clone(), &processing_topic).await?;
         let engine = Engine {
             log,
             config,
@@ -124,6 +128,7 @@ impl Engine {
             }),
             push: PushRegistry::default(),
             shared: crate::query::SharedPushQueries::default(),
+            processing_log,
         };
         {
             let mut state = engine.state.lock().await;
@@ -140,6 +145,9 @@ impl Engine {
                     tracing::warn!(sequence = c.sequence, statement = %c.command.statement, error = %e, "command could not be replayed");
                 }
             }
+            engine
+                .declare_processing_log(&mut state, &processing_topic)
+                .await;
             let mut queries = std::mem::take(&mut state.queries);
             for query in queries.values_mut() {
                 engine.start_query(&state, query).await;
@@ -153,6 +161,34 @@ impl Engine {
             }
         }
         Ok(Arc::new(engine))
+    }
+
+    /// Declares the `KSQL_PROCESSING_LOG` stream over its topic unless a source of that name
+    /// exists (a user may drop and redeclare it). Not recorded in the command log: every start
+    /// declares it again.
+    async fn declare_processing_log(&self, state: &mut State, topic: &str) {
+        if state.catalog.get(processing_log::STREAM_NAME).is_some() {
+            return;
+        }
+        let text = processing_log::create_statement(topic);
+        let declared = match parse_statement(&text) {
+            Ok(Statement::CreateSource(create)) => self
+                .create_source(state, &create, &text, &Session::default(), true)
+                .await
+                .map(|_| ()),
+            Ok(_) => Err(EngineError::server(
+                "the processing-log statement is not a CREATE",
+            )),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = declared {
+            tracing::error!(error = %e, "could not declare the processing-log stream");
+        }
+    }
+
+    /// The processing log queries report failed records to.
+    pub fn processing_log(&self) -> &ProcessingLog {
+        &self.processing_log
     }
 
     pub fn config(&self) -> &EngineConfig {
@@ -209,6 +245,7 @@ impl Engine {
         let from = StartFrom::from_property(session.property("auto.offset.reset"));
         push::start(
             self.log.clone(),
+            self.processing_log.clone(),
             self.push.clone(),
             &source,
             plan,

@@ -6,10 +6,13 @@
 //! not speak HTTP: the server turns its results ([`Entity`]) and errors ([`EngineError`]) into
 //! ksqlDB's REST shapes.
 //!
+//! Records that fail inside a query go to the processing log, the `KSQL_PROCESSING_LOG` stream
+//! (see [`processing_log`]); stateless persistent queries write their output exactly once on
+//! the embedded log (see [`query::persistent`]).
+//!
 //! Status: DDL (CREATE/DROP STREAM and TABLE), SHOW, DESCRIBE, SET/UNSET, DEFINE/UNDEFINE, the
 //! command log, stateless transient push queries and stateless persistent queries (CREATE STREAM
-//! AS SELECT and INSERT INTO … SELECT: filter and projection over one stream, at-least-once
-//! into the sink topic, resumed after a restart), SHOW QUERIES and TERMINATE run; CREATE TABLE
+//! AS SELECT and INSERT INTO … SELECT: filter and projection over one stream, into the sink topic, resumed after a restart), SHOW QUERIES and TERMINATE run; CREATE TABLE
 //! AS SELECT, aggregations, windows, joins and pull queries are refused with a clear error
 //! naming what is missing.
 
@@ -20,6 +23,7 @@ pub mod engine;
 pub mod entity;
 pub mod error;
 mod persistent_query;
+pub mod processing_log;
 pub mod query;
 pub mod session;
 pub mod with_properties;

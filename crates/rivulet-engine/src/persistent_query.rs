@@ -299,6 +299,7 @@ impl Engine {
         };
         match persistent::start(
             self.log.clone(),
+            self.processing_log.clone(),
             &query.id,
             source,
             sink,

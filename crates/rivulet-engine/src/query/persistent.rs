@@ -5,14 +5,24 @@
 //! pick (murmur2 of the serialized key); keyless rows go to the source partition number modulo
 //! the sink's partition count.
 //!
-//! Progress is the consumer group `_rivulet-query-<ID>`: after each appended batch the task
-//! commits the next source offset, and a restarted query resumes from there. Delivery is
-//! at-least-once: a crash between an append and its commit writes that batch again on restart.
+//! Progress: each task commits, in its own consumer group `_rivulet-query-<ID>-<partition>` and
+//! in one atomic commit after each batch, the next source offset and, per sink partition, the
+//! sink's end offset right after the task's last append there (its *floor*: every later append
+//! of the task lands at or past it). A restarted task resumes from its committed source offset.
 //!
-//! A record that fails to decode is skipped; an expression that fails to evaluate yields NULL
-//! (the filter: the record is dropped); a row that fails to encode is skipped. Each is counted
-//! and logged with tracing, and the query goes on. A failed append or commit stops the query
-//! (state ERROR), as ksqlDB's `ksql.fail.on.production.error=true` does.
+//! Exactly-once output, on a log that keeps producer tags (the embedded log): every append
+//! carries the tag (task's producer id, source offset the batch read up to). On restart the task
+//! asks each sink partition for its last tag at or past its floor; source records below that
+//! sequence were already written to that partition before the crash and are not written again.
+//! So a crash between an append and its commit neither loses nor duplicates output: the sink
+//! holds exactly what an uninterrupted run writes. On a log without tags (or when a query writes
+//! into its own source topic) delivery is at-least-once: that batch is written again.
+//!
+//! A record that fails to decode, evaluate or encode goes to the processing log
+//! ([`crate::processing_log`]) with its topic, partition and offset, and the query goes on: a
+//! record that fails to decode or encode is skipped; an expression that fails yields NULL (in
+//! the filter: the record is dropped). A failed append or commit stops the query (state ERROR),
+//! as ksqlDB's `ksql.fail.on.production.error=true` does.
 
 use std::{
     collections::HashMap,
@@ -25,7 +35,7 @@ use std::{
 
 use rivulet_core::{LoggedRecord, Record, Value};
 use rivulet_expr::{eval, eval_predicate};
-use rivulet_log::{partitioner::partition_for_key, CommittedOffset, Log, ReadLimits};
+use rivulet_log::{partitioner::partition_for_key, CommittedOffset, Log, ProducerTag, ReadLimits};
 use rivulet_sql::planner::QueryPlan;
 use tokio::{sync::watch, task::JoinHandle};
 
@@ -34,15 +44,36 @@ use super::{
     row_encoder::RowEncoder,
     StartFrom,
 };
-use crate::{catalog::Source, EngineError};
+use crate::{
+    catalog::Source,
+    processing_log::{ErrorKind, Failure, FormatFailure, ProcessingLog},
+    EngineError,
+};
 
 /// Records read per batch (and so appended and committed per batch, at most).
 const BATCH_RECORDS: usize = 16_384;
 const BATCH_BYTES: usize = 8 << 20;
 
-/// The consumer group holding a persistent query's progress.
+/// The consumer group that held a persistent query's source offsets before tasks had their own
+/// groups; read as a fallback so queries of older data directories resume where they were.
 pub fn consumer_group(query_id: &str) -> String {
     format!("_rivulet-query-{query_id}")
+}
+
+/// The consumer group holding one task's progress: its source offset and its sink floors.
+pub fn task_group(query_id: &str, partition: u32) -> String {
+    format!("_rivulet-query-{query_id}-{partition}")
+}
+
+/// The producer id of one task: FNV-1a of `<query id>/<source partition>`, stable across
+/// restarts and versions.
+pub fn producer_id(query_id: &str, partition: u32) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in format!("{query_id}/{partition}").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// Counters of one running query, shared by its tasks.
@@ -54,6 +85,8 @@ pub struct QueryStats {
     pub produced: AtomicU64,
     /// Records that failed to decode, evaluate or encode.
     pub errors: AtomicU64,
+    /// Output records not written again after a restart because the sink already held them.
+    pub deduplicated: AtomicU64,
     /// Set when a task stopped on an error it cannot skip (append or commit failed).
     pub failed: AtomicBool,
 }
@@ -98,6 +131,7 @@ impl Drop for RunningQuery {
 /// before the first batch does not skip records.
 pub async fn start(
     log: Arc<dyn Log>,
+    processing_log: ProcessingLog,
     query_id: &str,
     source: &Source,
     sink: &Source,
@@ -105,23 +139,35 @@ pub async fn start(
     from: StartFrom,
 ) -> Result<RunningQuery, EngineError> {
     let partitions = log.describe_topic(&source.topic).await?.partitions;
-    let sink_partitions = log.describe_topic(&sink.topic).await?.partitions.len() as u32;
+    let sink_description = log.describe_topic(&sink.topic).await?;
+    let sink_partitions = sink_description.partitions.len() as u32;
     if sink_partitions == 0 {
         return Err(EngineError::server(format!(
             "Sink topic '{}' has no partitions",
             sink.topic
         )));
     }
-    let group = consumer_group(query_id);
-    let committed = log.committed_offsets(&group).await?;
-    let mut initial = Vec::new();
-    let mut starts = Vec::with_capacity(partitions.len());
+    let exactly_once = log.keeps_producer_tags() && source.topic != sink.topic;
+    let legacy = log.committed_offsets(&consumer_group(query_id)).await?;
+    let schema = plan.output_schema();
+    let plan = Arc::new(plan);
+    let stats = Arc::new(QueryStats::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    // Every task's position is settled (and committed) before any task starts, so a failure
+    // here leaves no task running without its query.
+    let mut setups = Vec::with_capacity(partitions.len());
     for p in &partitions {
-        let found = committed
-            .iter()
-            .find(|c| c.topic == source.topic && c.partition == p.partition)
-            .map(|c| c.offset);
-        let offset = match found {
+        let group = task_group(query_id, p.partition);
+        let committed = log.committed_offsets(&group).await?;
+        let find = |topic: &str, partition: u32, list: &[CommittedOffset]| {
+            list.iter()
+                .find(|c| c.topic == topic && c.partition == partition)
+                .map(|c| c.offset)
+        };
+        let mut initial = Vec::new();
+        let offset = match find(&source.topic, p.partition, &committed)
+            .or_else(|| find(&source.topic, p.partition, &legacy))
+        {
             Some(o) => o,
             None => {
                 let o = match from {
@@ -136,25 +182,54 @@ pub async fn start(
                 o
             }
         };
-        starts.push((p.partition, offset));
+        let producer = producer_id(query_id, p.partition);
+        let mut written_up_to = HashMap::new();
+        for sp in &sink_description.partitions {
+            let floor = match find(&sink.topic, sp.partition, &committed) {
+                Some(f) => f,
+                None => {
+                    if exactly_once {
+                        initial.push(CommittedOffset {
+                            topic: sink.topic.clone(),
+                            partition: sp.partition,
+                            offset: sp.end_offset,
+                        });
+                    }
+                    sp.end_offset
+                }
+            };
+            if exactly_once {
+                let last = log
+                    .last_producer_sequence(&sink.topic, sp.partition, producer, floor)
+                    .await?;
+                if let Some(sequence) = last.filter(|s| *s > offset) {
+                    written_up_to.insert(sp.partition, sequence);
+                }
+            }
+        }
+        if !written_up_to.is_empty() {
+            tracing::info!(query = %query_id, partition = p.partition, resume_from = offset,
+                already_written = ?written_up_to, "persistent query resumes past output it already wrote");
+        }
+        if !initial.is_empty() {
+            log.commit_offsets(&group, &initial).await?;
+        }
+        setups.push((p.partition, group, offset, producer, written_up_to));
     }
-    if !initial.is_empty() {
-        log.commit_offsets(&group, &initial).await?;
-    }
-    let schema = plan.output_schema();
-    let plan = Arc::new(plan);
-    let stats = Arc::new(QueryStats::default());
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let mut tasks = Vec::with_capacity(starts.len());
-    for (partition, offset) in starts {
+    let mut tasks = Vec::with_capacity(setups.len());
+    for (partition, group, offset, producer, written_up_to) in setups {
         let task = PartitionTask {
             log: log.clone(),
+            processing_log: processing_log.clone(),
             query_id: query_id.to_string(),
-            group: group.clone(),
+            group,
             topic: source.topic.clone(),
             partition,
             sink_topic: sink.topic.clone(),
             sink_partitions,
+            producer,
+            exactly_once,
+            written_up_to,
             decoder: RowDecoder::new(source)?,
             encoder: RowEncoder::new(&schema, sink)?,
             plan: plan.clone(),
@@ -172,12 +247,19 @@ pub async fn start(
 
 struct PartitionTask {
     log: Arc<dyn Log>,
+    processing_log: ProcessingLog,
     query_id: String,
     group: String,
     topic: String,
     partition: u32,
     sink_topic: String,
     sink_partitions: u32,
+    /// This task's producer id in the sink's producer tags.
+    producer: u64,
+    /// Whether appends are tagged and checked (see the module doc).
+    exactly_once: bool,
+    /// Per sink partition: source offsets below this were written there before a restart.
+    written_up_to: HashMap<u32, i64>,
     decoder: RowDecoder,
     encoder: RowEncoder,
     plan: Arc<QueryPlan>,
@@ -222,26 +304,57 @@ impl PartitionTask {
                 .fetch_add(batch.records.len() as u64, Ordering::Relaxed);
             for record in &batch.records {
                 if let Some((partition, r)) = self.process(record) {
+                    if self
+                        .written_up_to
+                        .get(&partition)
+                        .is_some_and(|&up_to| record.offset < up_to)
+                    {
+                        self.stats.deduplicated.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
                     out.entry(partition).or_default().push(r);
                 }
             }
+            if !self.written_up_to.is_empty() {
+                self.written_up_to
+                    .retain(|_, up_to| *up_to > batch.next_offset);
+            }
+            let tag = ProducerTag {
+                producer: self.producer,
+                sequence: batch.next_offset,
+            };
+            let mut position = vec![CommittedOffset {
+                topic: self.topic.clone(),
+                partition: self.partition,
+                offset: batch.next_offset,
+            }];
             for (partition, records) in out.iter_mut() {
                 if records.is_empty() {
                     continue;
                 }
                 let n = records.len() as u64;
                 let records = std::mem::take(records);
-                if let Err(e) = self.log.append(&self.sink_topic, *partition, records).await {
-                    return self.failed("append", &e.to_string());
-                }
+                let appended = if self.exactly_once {
+                    self.log
+                        .append_tagged(&self.sink_topic, *partition, records, tag)
+                        .await
+                } else {
+                    self.log.append(&self.sink_topic, *partition, records).await
+                };
+                let base = match appended {
+                    Ok(base) => base,
+                    Err(e) => return self.failed("append", &e.to_string()),
+                };
                 self.stats.produced.fetch_add(n, Ordering::Relaxed);
+                if self.exactly_once {
+                    position.push(CommittedOffset {
+                        topic: self.sink_topic.clone(),
+                        partition: *partition,
+                        offset: base + n as i64,
+                    });
+                }
             }
             offset = batch.next_offset;
-            let position = [CommittedOffset {
-                topic: self.topic.clone(),
-                partition: self.partition,
-                offset,
-            }];
             if let Err(e) = self.log.commit_offsets(&self.group, &position).await {
                 return self.failed("commit", &e.to_string());
             }
@@ -254,7 +367,7 @@ impl PartitionTask {
             Ok(DecodedRow::Row(row)) => row,
             Ok(DecodedRow::Skip) => return None,
             Err(e) => {
-                self.skip(record.offset, "deserialization", &e.to_string());
+                self.skip_format(record.offset, "deserializer", e, false);
                 return None;
             }
         };
@@ -263,7 +376,7 @@ impl PartitionTask {
                 Ok(true) => {}
                 Ok(false) => return None,
                 Err(e) => {
-                    self.skip(record.offset, "filter", &e.to_string());
+                    self.skip(record.offset, "filter", e.to_string());
                     return None;
                 }
             }
@@ -277,7 +390,7 @@ impl PartitionTask {
             match eval(&self.plan.columns[i].expr, &row) {
                 Ok(v) => out.push(v),
                 Err(e) => {
-                    self.skip(record.offset, "projection", &e.to_string());
+                    self.skip(record.offset, "project", e.to_string());
                     out.push(Value::Null);
                 }
             }
@@ -285,7 +398,7 @@ impl PartitionTask {
         let encoded = match self.encoder.encode(&mut out) {
             Ok(e) => e,
             Err(e) => {
-                self.skip(record.offset, "serialization", &e.to_string());
+                self.skip_format(record.offset, "serializer", e, true);
                 return None;
             }
         };
@@ -299,13 +412,45 @@ impl PartitionTask {
         ))
     }
 
-    fn skip(&self, offset: i64, step: &str, message: &str) {
-        self.stats.errors.fetch_add(1, Ordering::Relaxed);
-        tracing::warn!(query = %self.query_id, topic = %self.topic, partition = self.partition, offset, step, message, "record failed in a persistent query");
+    /// An expression failed on a record: a RECORD_PROCESSING_ERROR.
+    fn skip(&self, offset: i64, step: &'static str, message: String) {
+        self.report(offset, step, ErrorKind::RecordProcessing, message);
     }
 
-    fn failed(&self, step: &str, message: &str) {
+    /// A key or value failed to decode (or, `encoding`, to encode).
+    fn skip_format(&self, offset: i64, step: &'static str, e: FormatFailure, encoding: bool) {
+        let kind = if encoding {
+            ErrorKind::Serialization { target: e.target }
+        } else {
+            ErrorKind::Deserialization { target: e.target }
+        };
+        self.report(offset, step, kind, e.error.to_string());
+    }
+
+    fn report(&self, offset: i64, step: &'static str, kind: ErrorKind, message: String) {
+        self.stats.errors.fetch_add(1, Ordering::Relaxed);
+        self.processing_log.log(Failure {
+            query_id: self.query_id.clone(),
+            step,
+            kind,
+            message,
+            topic: self.topic.clone(),
+            partition: self.partition,
+            offset,
+        });
+    }
+
+    fn failed(&self, step: &'static str, message: &str) {
         self.stats.failed.store(true, Ordering::Relaxed);
+        self.processing_log.log(Failure {
+            query_id: self.query_id.clone(),
+            step,
+            kind: ErrorKind::Production,
+            message: message.to_string(),
+            topic: self.sink_topic.clone(),
+            partition: self.partition,
+            offset: -1,
+        });
         tracing::error!(query = %self.query_id, topic = %self.topic, partition = self.partition, step, message, "persistent query stopped");
     }
 }

@@ -1,7 +1,8 @@
 //! Transient push queries (`SELECT … EMIT CHANGES`): one task per source partition reads from
 //! the latest (or earliest) offset, decodes, filters and projects each record, and sends the
 //! rows to the client's channel until the client goes, the query is closed, or its LIMIT is
-//! reached. A record that fails to decode or evaluate is counted and logged; the query goes on.
+//! reached. A record that fails to decode or evaluate is counted and goes to the processing log
+//! ([`crate::processing_log`]); the query goes on.
 
 use std::{
     collections::HashMap,
@@ -22,7 +23,11 @@ use tokio::{
 };
 
 use super::row_decoder::{DecodedRow, RowDecoder};
-use crate::{catalog::Source, EngineError};
+use crate::{
+    catalog::Source,
+    processing_log::{ErrorKind, Failure, ProcessingLog},
+    EngineError,
+};
 
 /// Where a query starts reading (`auto.offset.reset`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +164,7 @@ pub fn transient_id(source: &str) -> String {
 /// Starts `plan` (the query `sql`) over `source`.
 pub async fn start(
     log: Arc<dyn Log>,
+    processing_log: ProcessingLog,
     registry: PushRegistry,
     source: &Source,
     plan: QueryPlan,
@@ -179,6 +185,8 @@ pub async fn start(
         };
         let task = PartitionTask {
             log: log.clone(),
+            processing_log: processing_log.clone(),
+            query_id: id.clone(),
             topic: source.topic.clone(),
             partition: p.partition,
             decoder: RowDecoder::new(source)?,
@@ -212,6 +220,8 @@ pub async fn start(
 
 struct PartitionTask {
     log: Arc<dyn Log>,
+    processing_log: ProcessingLog,
+    query_id: String,
     topic: String,
     partition: u32,
     decoder: RowDecoder,
@@ -268,7 +278,8 @@ impl PartitionTask {
             Ok(DecodedRow::Row(row)) => row,
             Ok(DecodedRow::Skip) => return None,
             Err(e) => {
-                self.fail(record.offset, &e.to_string());
+                let kind = ErrorKind::Deserialization { target: e.target };
+                self.fail(record.offset, "deserializer", kind, e.error.to_string());
                 return None;
             }
         };
@@ -277,7 +288,8 @@ impl PartitionTask {
                 Ok(true) => {}
                 Ok(false) => return None,
                 Err(e) => {
-                    self.fail(record.offset, &e.to_string());
+                    let kind = ErrorKind::RecordProcessing;
+                    self.fail(record.offset, "filter", kind, e.to_string());
                     return None;
                 }
             }
@@ -287,7 +299,8 @@ impl PartitionTask {
             match eval(&c.expr, &row) {
                 Ok(v) => out.push(v),
                 Err(e) => {
-                    self.fail(record.offset, &e.to_string());
+                    let kind = ErrorKind::RecordProcessing;
+                    self.fail(record.offset, "project", kind, e.to_string());
                     out.push(Value::Null);
                 }
             }
@@ -295,8 +308,16 @@ impl PartitionTask {
         Some(out)
     }
 
-    fn fail(&self, offset: i64, message: &str) {
+    fn fail(&self, offset: i64, step: &'static str, kind: ErrorKind, message: String) {
         self.errors.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(topic = %self.topic, partition = self.partition, offset, message, "record failed in a push query");
+        self.processing_log.log(Failure {
+            query_id: self.query_id.clone(),
+            step,
+            kind,
+            message,
+            topic: self.topic.clone(),
+            partition: self.partition,
+            offset,
+        });
     }
 }

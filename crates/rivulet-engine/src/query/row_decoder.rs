@@ -4,9 +4,9 @@
 //! query.
 
 use rivulet_core::{ColumnKind, DataType, LoggedRecord, Value};
-use rivulet_format::{Decoded, Format, FormatError, Serde};
+use rivulet_format::{Decoded, Format, Serde};
 
-use crate::{catalog::Source, EngineError};
+use crate::{catalog::Source, processing_log::FormatFailure, EngineError};
 
 /// Where each schema column's value comes from.
 #[derive(Debug, Clone)]
@@ -117,14 +117,17 @@ impl RowDecoder {
         &mut self,
         partition: u32,
         record: &LoggedRecord,
-    ) -> Result<DecodedRow, FormatError> {
+    ) -> Result<DecodedRow, FormatFailure> {
         self.scratch_key.clear();
         self.scratch_value.clear();
         let r = &record.record;
-        self.key.decode(r.key.as_deref(), &mut self.scratch_key)?;
+        self.key
+            .decode(r.key.as_deref(), &mut self.scratch_key)
+            .map_err(FormatFailure::key)?;
         if self
             .value
-            .decode(r.value.as_deref(), &mut self.scratch_value)?
+            .decode(r.value.as_deref(), &mut self.scratch_value)
+            .map_err(FormatFailure::value)?
             == Decoded::Null
             && r.value.is_none()
         {

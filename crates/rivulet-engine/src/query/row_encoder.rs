@@ -7,7 +7,7 @@ use bytes::Bytes;
 use rivulet_core::{ColumnKind, Schema, Value};
 use rivulet_format::{Encoded, Format, FormatError, Serde};
 
-use crate::{catalog::Source, EngineError};
+use crate::{catalog::Source, processing_log::FormatFailure, EngineError};
 
 /// Encodes rows of one output schema into one sink's formats.
 pub struct RowEncoder {
@@ -71,21 +71,23 @@ impl RowEncoder {
     }
 
     /// Encodes one row (in output schema order, without pseudo-columns); consumes its values.
-    pub fn encode(&mut self, row: &mut [Value]) -> Result<EncodedRow, FormatError> {
+    pub fn encode(&mut self, row: &mut [Value]) -> Result<EncodedRow, FormatFailure> {
         let key = Self::part(
             &self.key,
             &self.key_slots,
             row,
             &mut self.scratch,
             &mut self.buffer,
-        )?;
+        )
+        .map_err(FormatFailure::key)?;
         let value = Self::part(
             &self.value,
             &self.value_slots,
             row,
             &mut self.scratch,
             &mut self.buffer,
-        )?;
+        )
+        .map_err(FormatFailure::value)?;
         Ok(EncodedRow { key, value })
     }
 
