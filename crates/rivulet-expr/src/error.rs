@@ -42,6 +42,10 @@ pub enum TypeError {
         op: ComparisonOp,
         right: String,
     },
+    /// `base->field` names no field of the STRUCT. `base` is the typed expression's text; the
+    /// SQL planner replaces it with the statement's text for the user.
+    #[error("Could not find field '{field}' in '{base}'.")]
+    UnknownField { field: String, base: String },
     #[error("Cast of {from} to {to} is not supported")]
     UnsupportedCast { from: DataType, to: DataType },
     #[error("{0}")]

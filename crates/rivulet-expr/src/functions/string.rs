@@ -87,7 +87,14 @@ fn ucase(inv: &mut Invocation<'_, '_>) -> R {
 }
 
 fn initcap(inv: &mut Invocation<'_, '_>) -> R {
-    let lower = inv.str(0)?.to_lowercase();
+    Ok(text(initcap_text(inv.str(0)?)))
+}
+
+/// ksqlDB joins the matches of `[^\s]+\s*` over the lower-cased input, upper-casing the first
+/// character of each: whitespace after a word is kept, leading whitespace is dropped.
+fn initcap_text(input: &str) -> String {
+    let lower = input.to_lowercase();
+    let lower = lower.trim_start_matches(regex_space);
     let mut out = String::with_capacity(lower.len());
     let mut at_word_start = true;
     for c in lower.chars() {
@@ -101,7 +108,7 @@ fn initcap(inv: &mut Invocation<'_, '_>) -> R {
             }
         }
     }
-    Ok(text(out))
+    out
 }
 
 fn trim(inv: &mut Invocation<'_, '_>) -> R {
@@ -567,5 +574,13 @@ mod tests {
         assert_eq!(substring_range(6, 10, Some(2)), (6, 6));
         assert_eq!(substring_range(6, -10, Some(2)), (0, 2));
         assert_eq!(substring_range(6, 2, Some(-1)), (1, 1));
+    }
+
+    #[test]
+    fn initcap_drops_leading_whitespace_like_ksqldb() {
+        assert_eq!(initcap_text(" the quICK  fox "), "The Quick  Fox ");
+        assert_eq!(initcap_text("\tx"), "X");
+        assert_eq!(initcap_text("   "), "");
+        assert_eq!(initcap_text(""), "");
     }
 }

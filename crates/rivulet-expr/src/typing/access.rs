@@ -58,8 +58,9 @@ pub fn dereference(base: Expr, field: &str) -> Result<Expr, TypeError> {
         .iter()
         .find(|f| f.name == field)
         .map(|f| f.data_type.clone())
-        .ok_or_else(|| {
-            TypeError::Invalid(format!("Could not find field '{field}' in '{base}'."))
+        .ok_or_else(|| TypeError::UnknownField {
+            field: field.to_string(),
+            base: base.to_string(),
         })?;
     Ok(Expr::Dereference {
         base: Box::new(base),

@@ -118,8 +118,19 @@ impl Binder<'_> {
                 rx::lambda_variable(i, self.lambdas[i].1.clone())
             }
             Expression::Dereference { base, field } => {
-                let base = self.boxed(base)?;
-                rx::dereference(base, field.as_str())?
+                let bound = self.boxed(base)?;
+                match rx::dereference(bound, field.as_str()) {
+                    Ok(e) => e,
+                    // Name the struct as the statement wrote it, not by its row position.
+                    Err(rx::TypeError::UnknownField { field, .. }) => {
+                        return Err(rx::TypeError::UnknownField {
+                            field,
+                            base: base.to_string(),
+                        }
+                        .into())
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             Expression::Subscript { base, index } => {
                 let base = self.boxed(base)?;

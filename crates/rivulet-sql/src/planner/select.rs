@@ -260,5 +260,15 @@ mod tests {
         assert!(e.message.contains("Duplicate"), "{}", e.message);
         let e = plan("SELECT name + 1 FROM smartphone_sensor_stream EMIT CHANGES;").unwrap_err();
         assert!(!e.message.is_empty());
+        // The struct is named by the statement's text, not by its row position.
+        let e = plan("SELECT STRUCT(a := name)->b FROM smartphone_sensor_stream EMIT CHANGES;")
+            .unwrap_err();
+        assert!(
+            e.message
+                .starts_with("Could not find field 'B' in 'STRUCT(")
+                && !e.message.contains('$'),
+            "{}",
+            e.message
+        );
     }
 }
