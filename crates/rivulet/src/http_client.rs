@@ -3,7 +3,7 @@
 use anyhow::Context;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::{Method, Request};
+use hyper::{body::Incoming, Method, Request};
 use hyper_util::{
     client::legacy::{connect::HttpConnector, Client},
     rt::TokioExecutor,
@@ -20,6 +20,12 @@ pub struct HttpClient {
 pub struct Answer {
     pub status: u16,
     pub body: Bytes,
+}
+
+/// A response whose body is read as it arrives.
+pub struct Streaming {
+    pub status: u16,
+    pub body: Incoming,
 }
 
 impl Answer {
@@ -73,6 +79,33 @@ impl HttpClient {
         let status = res.status().as_u16();
         let body = res.into_body().collect().await?.to_bytes();
         Ok(Answer { status, body })
+    }
+
+    /// POSTs a JSON `body` and hands back the status and the body unread, for answers that
+    /// stream (push queries).
+    pub async fn post_streaming(
+        &self,
+        path: &str,
+        accept: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<Streaming> {
+        let url = format!("{}{}", self.base, path);
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(&url)
+            .header("content-type", "application/json")
+            .header("accept", accept)
+            .body(Full::new(Bytes::from(body.to_string())))
+            .context("building request")?;
+        let res = self
+            .client
+            .request(req)
+            .await
+            .with_context(|| format!("could not reach {url} (is `rivulet server` running?)"))?;
+        Ok(Streaming {
+            status: res.status().as_u16(),
+            body: res.into_body(),
+        })
     }
 
     pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {
