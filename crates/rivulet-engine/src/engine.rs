@@ -22,7 +22,7 @@ use crate::{
     processing_log::{self, ProcessingLog},
     query::{
         push::{self, PushRegistry},
-        PushQuery, StartFrom,
+        PushQuery, QueryStream, StartFrom,
     },
     session::Session,
 };
@@ -32,12 +32,15 @@ use crate::{
 pub struct EngineConfig {
     /// ksqlDB's `ksql.service.id`.
     pub service_id: String,
+    /// This server's `host:port`, as EXPLAIN's `ksqlHostQueryStatus` names it.
+    pub host: String,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
             service_id: "default_".into(),
+            host: "localhost:8088".into(),
         }
     }
 }
@@ -210,6 +213,18 @@ impl Engine {
         self.state.lock().await.statuses.clone()
     }
 
+    /// Starts what `/query` and `/query-stream` run, given as SQL text (one statement, `;`
+    /// optional): PRINT, or a push query (see [`Engine::push_query`]).
+    pub async fn query(&self, sql: &str, session: &Session) -> Result<QueryStream, EngineError> {
+        let text = substitute(sql, &session.variables)?;
+        if let Statement::Print(print) = parse_statement(&text)? {
+            return crate::query::print::start(self.log.clone(), &print)
+                .await
+                .map(QueryStream::Print);
+        }
+        self.push_query(sql, session).await.map(QueryStream::Push)
+    }
+
     /// Starts a push query (`SELECT … EMIT CHANGES`) given as SQL text (one statement, `;`
     /// optional), reading from `auto.offset.reset` of the session (latest by default).
     pub async fn push_query(&self, sql: &str, session: &Session) -> Result<PushQuery, EngineError> {
@@ -218,7 +233,9 @@ impl Engine {
         let query = match statement {
             Statement::Query(q) => q,
             Statement::Print(_) => {
-                return Err(EngineError::statement("PRINT is not supported by Rivulet yet"))
+                return Err(EngineError::statement(
+                    "PRINT runs on /query and /query-stream only",
+                ))
             }
             _ => {
                 return Err(EngineError::statement(
@@ -398,6 +415,10 @@ impl Engine {
                     "Rivulet explains queries (SELECT …) only so far",
                 )),
             },
+            Statement::Explain(rivulet_sql::Explain::QueryId(id)) => {
+                let state = self.state.lock().await;
+                self.explain_query(&state, id.as_str(), text).map(Some)
+            }
             Statement::Query(_) | Statement::Print(_) => Err(EngineError::new(
                 QUERY_ENDPOINT,
                 "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT",
@@ -792,9 +813,9 @@ impl Engine {
                     json!({"@type": "queries", "statementText": text, "queries": queries, "warnings": []}),
                 )
             }
-            ShowTarget::Queries { extended: true } => Ok(
-                json!({"@type": "query_descriptions", "statementText": text, "queryDescriptions": [], "warnings": []}),
-            ),
+            ShowTarget::Queries { extended: true } => {
+                Ok(self.query_descriptions(&*self.state.lock().await, text))
+            }
             ShowTarget::Topics { all, extended } => {
                 let mut topics = Vec::new();
                 for name in self.log.list_topics().await? {

@@ -152,7 +152,7 @@ pub fn function_names(statement_text: &str) -> Entity {
     let functions: Vec<Value> = rivulet_expr::registry()
         .list()
         .iter()
-        .map(|f| json!({"name": f.name, "type": "SCALAR", "category": "OTHER"}))
+        .map(|f| json!({"name": f.name, "type": "SCALAR", "category": f.category.as_str()}))
         .collect();
     json!({"@type": "function_names", "statementText": statement_text, "functions": functions, "warnings": []})
 }
@@ -208,5 +208,71 @@ pub fn explain(statement_text: &str, plan: &rivulet_sql::planner::QueryPlan) -> 
             "state": null,
         },
         "warnings": [],
+    })
+}
+
+/// The parts of a persistent query EXPLAIN and SHOW QUERIES EXTENDED describe.
+pub struct QueryParts<'a> {
+    pub id: &'a str,
+    /// The CREATE … AS SELECT / INSERT INTO statement that started it.
+    pub statement: &'a str,
+    pub plan: &'a rivulet_sql::planner::QueryPlan,
+    pub sink: &'a str,
+    pub source_topic: &'a str,
+    pub sink_topic: &'a str,
+    /// The request properties it was started with.
+    pub properties: &'a std::collections::BTreeMap<String, String>,
+    /// `host:port` of this server.
+    pub host: &'a str,
+    /// `RUNNING` or `ERROR`.
+    pub state: &'a str,
+    pub consumer_group: &'a str,
+}
+
+/// ksqlDB's `QueryDescription` of a persistent query (EXPLAIN <id>, SHOW QUERIES EXTENDED).
+/// `topology` lists source, operators and sink in Kafka Streams' shape; `executionPlan` is the
+/// planner's text, as EXPLAIN of a SELECT prints it.
+pub fn query_description(q: &QueryParts<'_>) -> Value {
+    let fields: Vec<Value> = q
+        .plan
+        .output_schema()
+        .columns
+        .iter()
+        .map(|c| {
+            let mut f = json!({"name": c.name, "schema": schema_info(&c.data_type)});
+            if c.kind == ColumnKind::Key {
+                f["type"] = json!("KEY");
+            }
+            f
+        })
+        .collect();
+    let plan = q.plan.to_string();
+    let topology = format!(
+        "Topologies:\n   Sub-topology: 0\n    Source: {source} (topics: [{source_topic}])\n{operators}    Sink: {sink} (topic: {sink_topic})\n",
+        source = q.plan.source,
+        source_topic = q.source_topic,
+        operators = plan
+            .lines()
+            .map(|l| format!("      {l}\n"))
+            .collect::<String>(),
+        sink = q.sink,
+        sink_topic = q.sink_topic,
+    );
+    json!({
+        "id": q.id,
+        "statementText": q.statement,
+        "windowType": null,
+        "fields": fields,
+        "sources": [q.plan.source],
+        "sinks": [q.sink],
+        "topology": topology,
+        "executionPlan": plan,
+        "overriddenProperties": q.properties,
+        "ksqlHostQueryStatus": {q.host: q.state},
+        "queryType": "PERSISTENT",
+        "queryErrors": [],
+        "tasksMetadata": [],
+        "consumerGroupId": q.consumer_group,
+        "state": q.state,
     })
 }

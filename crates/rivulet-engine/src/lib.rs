@@ -12,9 +12,11 @@
 //!
 //! Status: DDL (CREATE/DROP STREAM and TABLE), SHOW, DESCRIBE, SET/UNSET, DEFINE/UNDEFINE, the
 //! command log, stateless transient push queries and stateless persistent queries (CREATE STREAM
-//! AS SELECT and INSERT INTO … SELECT: filter and projection over one stream, into the sink topic, resumed after a restart), SHOW QUERIES and TERMINATE run; CREATE TABLE
-//! AS SELECT, aggregations, windows, joins and pull queries are refused with a clear error
-//! naming what is missing.
+//! AS SELECT and INSERT INTO … SELECT: filter and projection over one stream, exactly once into
+//! the sink topic on the embedded log, resumed after a restart), SHOW QUERIES [EXTENDED],
+//! EXPLAIN of a query id, TERMINATE and PRINT of a topic run; CREATE TABLE AS SELECT,
+//! aggregations, windows, joins and pull queries are refused with a clear error naming what is
+//! missing.
 
 pub mod catalog;
 pub mod column_definition;
@@ -32,5 +34,5 @@ pub use catalog::{Catalog, FormatSpec, Source, SourceKind};
 pub use engine::{Engine, EngineConfig, ScriptFailure};
 pub use entity::Entity;
 pub use error::EngineError;
-pub use query::{PushQuery, StartFrom, Subscription};
+pub use query::{PrintQuery, PushQuery, QueryStream, StartFrom, Subscription};
 pub use session::Session;

@@ -7,6 +7,8 @@
 //! [`crate::query::persistent`]. Query ids carry the command's sequence number
 //! (`CSAS_<SINK>_<n>`, `INSERTQUERY_<n>`), so a replay of the command log gives the same ids.
 
+use std::collections::BTreeMap;
+
 use rivulet_core::{ColumnKind, Schema};
 use rivulet_log::{LogError, TopicSpec};
 use rivulet_sql::{planner::QueryPlan, CreateAsSelect, InsertInto, Query, QueryTarget};
@@ -45,6 +47,8 @@ pub(crate) struct PersistentQuery {
     pub sink_topic: String,
     pub plan: QueryPlan,
     pub start_from: StartFrom,
+    /// The request properties the query was started with (EXPLAIN's `overriddenProperties`).
+    pub properties: BTreeMap<String, String>,
     pub running: Option<RunningQuery>,
 }
 
@@ -60,6 +64,24 @@ impl PersistentQuery {
             "statusCount": {state: 1},
             "queryType": "PERSISTENT",
             "state": state,
+        })
+    }
+
+    /// EXPLAIN's `QueryDescription`; `source_topic` is the topic the query reads, `host` this
+    /// server's `host:port`.
+    pub fn description(&self, source_topic: &str, host: &str) -> Value {
+        let state = self.running.as_ref().map_or("ERROR", RunningQuery::state);
+        entity::query_description(&entity::QueryParts {
+            id: &self.id,
+            statement: &self.statement,
+            plan: &self.plan,
+            sink: &self.sink,
+            source_topic,
+            sink_topic: &self.sink_topic,
+            properties: &self.properties,
+            host,
+            state,
+            consumer_group: &persistent::consumer_group(&self.id),
         })
     }
 }
@@ -183,6 +205,7 @@ impl Engine {
             sink_topic: sink.topic.clone(),
             plan,
             start_from: start_from(session),
+            properties: session.properties.clone(),
             running: None,
         };
         state.catalog.insert(sink);
@@ -257,6 +280,7 @@ impl Engine {
             sink_topic: target.topic.clone(),
             plan,
             start_from: start_from(session),
+            properties: session.properties.clone(),
             running: None,
         };
         self.register(state, query, &id, replayed.is_none()).await;
@@ -313,6 +337,46 @@ impl Engine {
                 tracing::error!(query = %query.id, error = %e, "persistent query could not start")
             }
         }
+    }
+
+    /// `EXPLAIN <query id>`: the persistent query's description (ids match in any case).
+    pub(crate) fn explain_query(
+        &self,
+        state: &State,
+        id: &str,
+        text: &str,
+    ) -> Result<Entity, EngineError> {
+        let query = state
+            .queries
+            .values()
+            .find(|q| q.id.eq_ignore_ascii_case(id))
+            .ok_or_else(|| {
+                EngineError::statement(format!(
+                    "Query with id:{id} does not exist, use SHOW QUERIES to view the full set of queries."
+                ))
+            })?;
+        let description = self.describe_query(state, query);
+        Ok(json!({"@type": "queryDescription", "statementText": text,
+            "queryDescription": description, "warnings": []}))
+    }
+
+    /// `SHOW QUERIES EXTENDED`: the description of every persistent query.
+    pub(crate) fn query_descriptions(&self, state: &State, text: &str) -> Entity {
+        let descriptions: Vec<Value> = state
+            .queries
+            .values()
+            .map(|q| self.describe_query(state, q))
+            .collect();
+        json!({"@type": "query_descriptions", "statementText": text,
+            "queryDescriptions": descriptions, "warnings": []})
+    }
+
+    fn describe_query(&self, state: &State, query: &PersistentQuery) -> Value {
+        let source_topic = state
+            .catalog
+            .get(&query.source)
+            .map_or("", |s| s.topic.as_str());
+        query.description(source_topic, &self.config().host)
     }
 
     /// TERMINATE id / TERMINATE ALL.

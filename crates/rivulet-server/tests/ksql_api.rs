@@ -407,3 +407,105 @@ async fn functions_are_listed_and_described_and_queries_explained() {
         "{d}"
     );
 }
+
+#[tokio::test]
+async fn show_functions_lists_ksqldb_categories() {
+    let (_dir, _log, app) = setup().await;
+    let (status, body) = ksql(&app, "SHOW FUNCTIONS;").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let functions = body[0]["functions"].as_array().unwrap();
+    let category = |name: &str| {
+        functions
+            .iter()
+            .find(|f| f["name"] == name)
+            .map(|f| f["category"].clone())
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(category("ABS"), "MATHEMATICAL");
+    assert_eq!(category("GEO_DISTANCE"), "MATHEMATICAL");
+    assert_eq!(category("CONCAT"), "STRING");
+    assert_eq!(category("REGEXP_REPLACE"), "REGULAR EXPRESSION");
+    assert_eq!(category("TIMESTAMPTOSTRING"), "DATE / TIME");
+    assert_eq!(category("IFNULL"), "CONDITIONAL");
+    assert_eq!(category("ARRAY_CONTAINS"), "ARRAY");
+    assert_eq!(category("MAP_VALUES"), "MAP");
+    assert_eq!(category("FILTER"), "LAMBDA");
+    assert_eq!(category("JSON_KEYS"), "JSON");
+    assert_eq!(category("BIGINT_FROM_BYTES"), "CONVERSIONS");
+    assert!(
+        functions
+            .iter()
+            .all(|f| f["type"] == "SCALAR" && f["category"].is_string()),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn explain_of_a_persistent_query_and_show_queries_extended() {
+    let (_dir, _log, app) = setup().await;
+    ksql(&app, SEED_CREATE).await;
+    let csas = "CREATE STREAM gyro WITH (KAFKA_TOPIC='gyro-out') AS SELECT deviceId, values_x * 2 AS x2 FROM smartphone_sensor_stream WHERE name = 'gyroscope';";
+    let (status, body) = ksql(&app, csas).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id = body[0]["commandStatus"]["queryId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(id.starts_with("CSAS_GYRO_"), "{id}");
+
+    let explain = format!("EXPLAIN {};", id.to_ascii_lowercase());
+    let (status, body) = ksql(&app, &explain).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body[0]["@type"], "queryDescription");
+    assert_eq!(body[0]["statementText"], explain);
+    let d = &body[0]["queryDescription"];
+    assert_eq!(d["id"], id.as_str());
+    assert_eq!(d["statementText"], csas);
+    assert_eq!(d["windowType"], Value::Null);
+    assert_eq!(d["sources"], json!(["SMARTPHONE_SENSOR_STREAM"]));
+    assert_eq!(d["sinks"], json!(["GYRO"]));
+    assert_eq!(d["queryType"], "PERSISTENT");
+    assert_eq!(d["state"], "RUNNING");
+    assert_eq!(
+        d["ksqlHostQueryStatus"],
+        json!({"localhost:8088": "RUNNING"})
+    );
+    assert_eq!(d["consumerGroupId"], format!("_rivulet-query-{id}"));
+    assert_eq!(d["queryErrors"], json!([]));
+    assert_eq!(d["tasksMetadata"], json!([]));
+    assert_eq!(d["overriddenProperties"], json!({}));
+    assert_eq!(
+        d["fields"],
+        json!([
+            {"name": "DEVICEID", "schema": {"type": "STRING", "fields": null, "memberSchema": null}},
+            {"name": "X2", "schema": {"type": "DOUBLE", "fields": null, "memberSchema": null}},
+        ])
+    );
+    let plan = d["executionPlan"].as_str().unwrap();
+    assert!(plan.contains("Filter:"), "{plan}");
+    assert!(plan.contains("SMARTPHONE_SENSOR_STREAM"), "{plan}");
+    let topology = d["topology"].as_str().unwrap();
+    assert!(
+        topology.contains("(topics: [smartphone-sensor-data])")
+            && topology.contains("Sink: GYRO (topic: gyro-out)"),
+        "{topology}"
+    );
+
+    let (status, body) = ksql(&app, "SHOW QUERIES EXTENDED;").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body[0]["@type"], "query_descriptions");
+    assert_eq!(body[0]["queryDescriptions"], json!([d]));
+
+    let (status, body) = ksql(&app, "EXPLAIN CSAS_NOPE_99;").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["@type"], "statement_error");
+    assert_eq!(body["error_code"], 40001);
+    assert_eq!(
+        body["message"],
+        "Query with id:CSAS_NOPE_99 does not exist, use SHOW QUERIES to view the full set of queries."
+    );
+
+    ksql(&app, &format!("TERMINATE {id};")).await;
+    let (_, body) = ksql(&app, "SHOW QUERIES EXTENDED;").await;
+    assert_eq!(body[0]["queryDescriptions"], json!([]));
+}

@@ -390,3 +390,207 @@ async fn chart_clients_share_one_running_query() {
         .collect();
     assert_eq!(push.len(), 1, "three viewers, one running query: {text}");
 }
+
+// ---- PRINT -----------------------------------------------------------------------------------
+
+/// The mixed-case topic PRINT tests read (topic names are case-sensitive).
+const PRINT_TOPIC: &str = "Sensor-Readings";
+
+/// 2026-12-07T23:59:59.123Z
+const T0: i64 = 1_796_687_999_123;
+
+/// A server with a one-partition `Sensor-Readings` topic holding four records, and its log.
+async fn print_setup() -> (tempfile::TempDir, Arc<EmbeddedLog>, Router) {
+    use rivulet_log::{Log, TopicSpec};
+    let dir = tempfile::tempdir().unwrap();
+    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
+    log.create_topic(TopicSpec::new(PRINT_TOPIC, 1))
+        .await
+        .unwrap();
+    let records = [
+        (Some("dev-1"), Some(r#"{"temp":21.5}"#), T0),
+        (Some("dev-2"), Some(r#"{"temp":22.25}"#), T0 + 1000),
+        (None, Some(r#"{"temp":19.75}"#), T0 + 2000),
+        (Some("dev-1"), None, T0 + 3000),
+    ];
+    append(&log, &records).await;
+    let engine = Engine::open(log.clone(), EngineConfig::default())
+        .await
+        .unwrap();
+    let app = rivulet_server::router(AppState::new(
+        ServerSettings::default(),
+        log.clone(),
+        engine,
+        Arc::new(Metrics::new()),
+    ));
+    (dir, log, app)
+}
+
+async fn append(log: &Arc<EmbeddedLog>, records: &[(Option<&str>, Option<&str>, i64)]) {
+    use rivulet_log::Log;
+    let bytes = |s: Option<&str>| s.map(|s| bytes::Bytes::copy_from_slice(s.as_bytes()));
+    let records = records
+        .iter()
+        .map(|(k, v, ts)| rivulet_core::Record::new(bytes(*k), bytes(*v), *ts))
+        .collect();
+    log.append(PRINT_TOPIC, 0, records).await.unwrap();
+}
+
+const PRINT_FIRST_THREE: &str = "Key format: KAFKA_STRING\n\
+Value format: JSON or KAFKA_STRING\n\
+rowtime: 2026/12/07 23:59:59.123 Z, key: dev-1, value: {\"temp\":21.5}, partition: 0\n\
+rowtime: 2026/12/08 00:00:00.123 Z, key: dev-2, value: {\"temp\":22.25}, partition: 0\n\
+rowtime: 2026/12/08 00:00:01.123 Z, key: <null>, value: {\"temp\":19.75}, partition: 0\n";
+
+#[tokio::test]
+async fn print_from_beginning_with_limit_writes_ksqldb_lines_on_query() {
+    let (_dir, _log, app) = print_setup().await;
+    let req = json!({"ksql": "PRINT 'Sensor-Readings' FROM BEGINNING LIMIT 3;"}).to_string();
+    let res = start(&app, "POST", "/query", None, req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.ksql.v1+json"
+    );
+    let body = tokio::time::timeout(Duration::from_secs(10), res.into_body().collect())
+        .await
+        .expect("the response ends at the LIMIT")
+        .unwrap()
+        .to_bytes();
+    assert_eq!(String::from_utf8_lossy(&body), PRINT_FIRST_THREE);
+}
+
+#[tokio::test]
+async fn print_from_beginning_with_limit_writes_ksqldb_lines_on_query_stream() {
+    let (_dir, _log, app) = print_setup().await;
+    // A quoted identifier names the topic as well as a string does.
+    for sql in [
+        "PRINT 'Sensor-Readings' FROM BEGINNING LIMIT 3;",
+        "print `Sensor-Readings` from beginning limit 3",
+    ] {
+        let req = json!({"sql": sql}).to_string();
+        let res = start(&app, "POST", "/query-stream", None, req).await;
+        assert_eq!(res.status(), StatusCode::OK, "{sql}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/vnd.ksqlapi.delimited.v1"
+        );
+        let body = tokio::time::timeout(Duration::from_secs(10), res.into_body().collect())
+            .await
+            .expect("the response ends at the LIMIT")
+            .unwrap()
+            .to_bytes();
+        assert_eq!(String::from_utf8_lossy(&body), PRINT_FIRST_THREE, "{sql}");
+    }
+}
+
+#[tokio::test]
+async fn print_interval_keeps_every_nth_record_and_prints_tombstones_as_null() {
+    let (_dir, _log, app) = print_setup().await;
+    let req =
+        json!({"sql": "PRINT 'Sensor-Readings' FROM BEGINNING INTERVAL 2 LIMIT 2;"}).to_string();
+    let (status, text) = send(&app, "POST", "/query-stream", None, req).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        text,
+        "Key format: KAFKA_STRING\n\
+Value format: JSON or KAFKA_STRING\n\
+rowtime: 2026/12/07 23:59:59.123 Z, key: dev-1, value: {\"temp\":21.5}, partition: 0\n\
+rowtime: 2026/12/08 00:00:01.123 Z, key: <null>, value: {\"temp\":19.75}, partition: 0\n"
+    );
+    let req =
+        json!({"sql": "PRINT 'Sensor-Readings' FROM BEGINNING SAMPLE 3 LIMIT 2;"}).to_string();
+    let (_, text) = send(&app, "POST", "/query-stream", None, req).await;
+    let records: Vec<&str> = text.lines().filter(|l| l.starts_with("rowtime")).collect();
+    assert_eq!(records.len(), 2, "{text}");
+    assert!(records[1].contains("key: dev-1, value: <null>,"), "{text}");
+}
+
+#[tokio::test]
+async fn print_without_from_beginning_shows_only_new_records() {
+    let (_dir, log, app) = print_setup().await;
+    let req = json!({"sql": "PRINT 'Sensor-Readings';"}).to_string();
+    let res = start(&app, "POST", "/query-stream", None, req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.into_body();
+    append(&log, &[(Some("dev-9"), Some("42"), T0 + 60_000)]).await;
+    let got = chunks(&mut body, 1).await.concat();
+    assert_eq!(
+        got,
+        "Key format: KAFKA_STRING\n\
+Value format: JSON or KAFKA_STRING\n\
+rowtime: 2026/12/08 00:00:59.123 Z, key: dev-9, value: 42, partition: 0\n"
+    );
+    // A value that is not JSON narrows the value formats: a new format line comes first.
+    append(&log, &[(Some("dev-9"), Some("hot"), T0 + 61_000)]).await;
+    let got = chunks(&mut body, 1).await.concat();
+    assert_eq!(
+        got,
+        "Value format: KAFKA_STRING\n\
+rowtime: 2026/12/08 00:01:00.123 Z, key: dev-9, value: hot, partition: 0\n"
+    );
+}
+
+#[tokio::test]
+async fn print_errors_missing_topic_and_non_delimited_accept() {
+    let (_dir, _log, app) = print_setup().await;
+    for (uri, body) in [
+        (
+            "/query",
+            json!({"ksql": "PRINT 'sensor-readings' FROM BEGINNING;"}),
+        ),
+        (
+            "/query-stream",
+            json!({"sql": "PRINT 'sensor-readings' FROM BEGINNING;"}),
+        ),
+    ] {
+        let (status, text) = send(&app, "POST", uri, None, body.to_string()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {text}");
+        let error: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(error["error_code"], 40000, "{text}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("Topic does not exist: sensor-readings"),
+            "{message}"
+        );
+        assert!(
+            message.contains("Did you mean:\n\tprint 'Sensor-Readings';"),
+            "{message}"
+        );
+    }
+    // An unquoted name is kept as written, not upper-cased.
+    let (status, text) = send(
+        &app,
+        "POST",
+        "/query-stream",
+        None,
+        json!({"sql": "PRINT sensorReadings;"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        text.contains("Topic does not exist: sensorReadings."),
+        "{text}"
+    );
+    for accept in ["application/json", "application/vnd.ksql.v1+json"] {
+        let (status, text) = send(
+            &app,
+            "POST",
+            "/query-stream",
+            Some(accept),
+            json!({"sql": "PRINT 'Sensor-Readings' FROM BEGINNING LIMIT 1;"}).to_string(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_ACCEPTABLE, "{accept}: {text}");
+    }
+    let (status, text) = send(
+        &app,
+        "POST",
+        "/ksql",
+        None,
+        json!({"ksql": "PRINT 'Sensor-Readings';"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("40002"), "{text}");
+}

@@ -1,14 +1,23 @@
 //! Running queries: decoding source records into rows, transient push queries that filter and
-//! project them and hand rows to a client until it goes, and persistent queries that write them
-//! to a sink topic until terminated.
+//! project them and hand rows to a client until it goes, persistent queries that write them
+//! to a sink topic until terminated, and PRINT of a topic's raw records.
 
 pub mod persistent;
+pub mod print;
 pub mod push;
+pub mod record_formatter;
 pub mod row_decoder;
 pub mod row_encoder;
 pub mod shared;
 
+pub use print::PrintQuery;
 pub use push::{PushQuery, StartFrom};
 pub use row_decoder::RowDecoder;
 pub use row_encoder::RowEncoder;
 pub use shared::{SharedPushQueries, Subscription};
+
+/// What a statement on a query endpoint runs: a push query's rows or PRINT's text lines.
+pub enum QueryStream {
+    Push(PushQuery),
+    Print(PrintQuery),
+}

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 
 use rivulet_core::{DataType, StructField, Value};
 
-use super::{registry::Builder, text, Invocation};
+use super::{registry::Builder, text, FunctionCategory, Invocation};
 use crate::{
     error::FunctionError,
     eval::compare::{equal, order},
@@ -408,38 +408,44 @@ pub(crate) fn register(b: &mut Builder) {
         "A map from an array of keys and an array of values.",
         &["ARRAY<STRING>, ARRAY<T> -> MAP<STRING, T>"],
         as_map,
-    );
+    )
+    .in_category(FunctionCategory::Map);
     b.add(
         "MAP_KEYS",
         "The keys of a map.",
         &["MAP<K, V> -> ARRAY<K>"],
         map_keys,
-    );
+    )
+    .in_category(FunctionCategory::Map);
     b.add(
         "MAP_VALUES",
         "The values of a map.",
         &["MAP<K, V> -> ARRAY<V>"],
         map_values,
-    );
+    )
+    .in_category(FunctionCategory::Map);
     b.add(
         "MAP_UNION",
         "The entries of both maps, the second's winning; one NULL map gives the other.",
         &["MAP<K, V>, MAP<K, V> -> MAP<K, V>"],
         map_union,
     )
-    .custom_nulls();
+    .custom_nulls()
+    .in_category(FunctionCategory::Map);
     b.add_signatures(
         "ENTRIES",
         "The entries of a map as an array of STRUCT<K, V>, optionally sorted by key.",
         vec![super::registry::sig("MAP<STRING, V>, BOOLEAN -> ARRAY<STRUCT>").derive(entries_type)],
         entries,
     )
-    .custom_nulls();
+    .custom_nulls()
+    .in_category(FunctionCategory::Map);
     b.add(
         "AS_VALUE",
         "Returns its argument: copies a key column into the value.",
         &["T -> T"],
         as_value,
     )
-    .custom_nulls();
+    .custom_nulls()
+    .in_category(FunctionCategory::Other);
 }

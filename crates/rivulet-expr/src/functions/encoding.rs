@@ -6,7 +6,7 @@
 
 use rivulet_core::{base64, Value};
 
-use super::{registry::Builder, text, Invocation};
+use super::{registry::Builder, text, FunctionCategory, Invocation};
 use crate::error::FunctionError;
 
 type R = Result<Value, FunctionError>;
@@ -235,19 +235,22 @@ pub(crate) fn register(b: &mut Builder) {
         "Reads 4 bytes as an INT, big-endian unless 'LITTLE_ENDIAN' is given.",
         &["BYTES -> INT", "BYTES, STRING -> INT"],
         int_from_bytes,
-    );
+    )
+    .in_category(FunctionCategory::Conversions);
     b.add(
         "BIGINT_FROM_BYTES",
         "Reads 8 bytes as a BIGINT, big-endian unless 'LITTLE_ENDIAN' is given.",
         &["BYTES -> BIGINT", "BYTES, STRING -> BIGINT"],
         bigint_from_bytes,
-    );
+    )
+    .in_category(FunctionCategory::Conversions);
     b.add(
         "DOUBLE_FROM_BYTES",
         "Reads 8 bytes as a DOUBLE, big-endian unless 'LITTLE_ENDIAN' is given.",
         &["BYTES -> DOUBLE", "BYTES, STRING -> DOUBLE"],
         double_from_bytes,
-    );
+    )
+    .in_category(FunctionCategory::Conversions);
     b.add(
         "MD5",
         "The MD5 digest of a string's UTF-8 bytes, as 32 hex digits.",

@@ -12,6 +12,7 @@ use rivulet_core::{DataType, Decimal, Value};
 
 use crate::error::{EvalError, FunctionError};
 
+pub mod category;
 pub mod collections;
 pub mod datetime;
 pub mod encoding;
@@ -28,6 +29,7 @@ pub mod string;
 pub mod temporal_pattern;
 pub mod time_zone;
 
+pub use category::FunctionCategory;
 pub use registry::{registry, FunctionRegistry};
 pub use signature::{ParamType, Returns, Signature};
 
@@ -54,6 +56,8 @@ pub struct ScalarFunction {
     pub null_policy: NullPolicy,
     /// False for RANDOM, UUID and the `now` forms: never folded, never cached.
     pub deterministic: bool,
+    /// Where SHOW FUNCTIONS lists it.
+    pub category: FunctionCategory,
 }
 
 impl fmt::Debug for ScalarFunction {

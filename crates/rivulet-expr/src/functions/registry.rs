@@ -14,7 +14,7 @@ use rivulet_core::DataType;
 
 use super::{
     signature::{match_param, resolve, Bindings, ParamType, Returns, Signature},
-    Implementation, NullPolicy, ScalarFunction,
+    FunctionCategory, Implementation, NullPolicy, ScalarFunction,
 };
 use crate::{
     error::TypeError,
@@ -40,10 +40,23 @@ pub(crate) fn sig(text: &str) -> Signature {
     Signature::parse(text).unwrap_or_else(|e| panic!("bad built-in signature: {e}"))
 }
 
+/// A family module's `register`.
+type Register = fn(&mut Builder);
+
 /// Collects functions while the registry is built.
-#[derive(Default)]
 pub(crate) struct Builder {
     functions: Vec<ScalarFunction>,
+    /// The category of the family being registered; `ScalarFunction::category` overrides it.
+    category: FunctionCategory,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            functions: Vec::new(),
+            category: FunctionCategory::Other,
+        }
+    }
 }
 
 impl Builder {
@@ -78,6 +91,7 @@ impl Builder {
             implementation,
             null_policy: NullPolicy::NullOnAnyNull,
             deterministic: true,
+            category: self.category,
         });
         let last = self.functions.len() - 1;
         &mut self.functions[last]
@@ -95,22 +109,35 @@ impl ScalarFunction {
         self.deterministic = false;
         self
     }
+
+    /// Lists the function under another category than its family's.
+    pub(crate) fn in_category(&mut self, category: FunctionCategory) -> &mut Self {
+        self.category = category;
+        self
+    }
 }
 
 impl FunctionRegistry {
     fn builtin() -> FunctionRegistry {
+        use FunctionCategory as C;
         let mut b = Builder::default();
-        super::math::register(&mut b);
-        super::geo::register(&mut b);
-        super::string::register(&mut b);
-        super::mask::register(&mut b);
-        super::regexp::register(&mut b);
-        super::encoding::register(&mut b);
-        super::datetime::register(&mut b);
-        super::nulls::register(&mut b);
-        super::collections::register(&mut b);
-        super::lambda::register(&mut b);
-        super::json::register(&mut b);
+        let families: [(Register, FunctionCategory); 11] = [
+            (super::math::register, C::Mathematical),
+            (super::geo::register, C::Mathematical),
+            (super::string::register, C::String),
+            (super::mask::register, C::String),
+            (super::regexp::register, C::RegularExpression),
+            (super::encoding::register, C::String),
+            (super::datetime::register, C::DateTime),
+            (super::nulls::register, C::Conditional),
+            (super::collections::register, C::Array),
+            (super::lambda::register, C::Lambda),
+            (super::json::register, C::Json),
+        ];
+        for (register, category) in families {
+            b.category = category;
+            register(&mut b);
+        }
         let mut by_name = HashMap::new();
         let mut names = Vec::new();
         for f in b.functions {
@@ -357,4 +384,33 @@ fn no_match(function: &ScalarFunction, args: &[Expr]) -> TypeError {
 
 fn no_match_simple(function: &ScalarFunction) -> TypeError {
     no_match(function, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn category(name: &str) -> &'static str {
+        registry()
+            .get(name)
+            .map(|f| f.category.as_str())
+            .unwrap_or("missing")
+    }
+
+    #[test]
+    fn each_family_lists_under_its_ksqldb_category() {
+        assert_eq!(category("ABS"), "MATHEMATICAL");
+        assert_eq!(category("GEO_DISTANCE"), "MATHEMATICAL");
+        assert_eq!(category("CONCAT"), "STRING");
+        assert_eq!(category("MASK"), "STRING");
+        assert_eq!(category("REGEXP_EXTRACT"), "REGULAR EXPRESSION");
+        assert_eq!(category("FORMAT_TIMESTAMP"), "DATE / TIME");
+        assert_eq!(category("COALESCE"), "CONDITIONAL");
+        assert_eq!(category("ARRAY_LENGTH"), "ARRAY");
+        assert_eq!(category("MAP_KEYS"), "MAP");
+        assert_eq!(category("AS_VALUE"), "OTHER");
+        assert_eq!(category("TRANSFORM"), "LAMBDA");
+        assert_eq!(category("EXTRACTJSONFIELD"), "JSON");
+        assert_eq!(category("INT_FROM_BYTES"), "CONVERSIONS");
+    }
 }

@@ -2,6 +2,10 @@
 //! `POST /query` (the legacy StreamedRow array ksql-python reads line by line) and
 //! `POST /close-query`. One JSON document per chunk, written as rows arrive; the stream ends
 //! when the client goes, the query is closed, or its LIMIT is reached.
+//!
+//! PRINT writes plain text lines, one `\n`-terminated line each, on both endpoints: `/query`
+//! in whatever type was negotiated (as ksqlDB's legacy writer does), `/query-stream` only as
+//! `application/vnd.ksqlapi.delimited.v1` (any other Accept type answers 406).
 
 use std::{convert::Infallible, time::Duration};
 
@@ -11,7 +15,7 @@ use axum::{
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use rivulet_engine::{PushQuery, Session};
+use rivulet_engine::{PrintQuery, PushQuery, QueryStream, Session};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -173,6 +177,32 @@ fn stream_rows(query: PushQuery, output: Output, keep_alive: Option<Duration>) -
         .into_response()
 }
 
+/// Streams PRINT's lines; `keep_alive`: a bare `\n` after that long without a line.
+fn stream_print(print: PrintQuery, output: Output, keep_alive: Option<Duration>) -> Response {
+    let stream = futures::stream::unfold(print, move |mut print| async move {
+        let next = match keep_alive {
+            Some(every) => match tokio::time::timeout(every, print.next()).await {
+                Ok(lines) => lines,
+                Err(_) => return Some((Ok::<_, Infallible>(Bytes::from_static(b"\n")), print)),
+            },
+            None => print.next().await,
+        };
+        let lines = next?;
+        let mut text = String::new();
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        Some((Ok(Bytes::from(text)), print))
+    });
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, output.content_type())],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}
+
 #[derive(Deserialize)]
 struct QueryStreamArgs {
     sql: Option<String>,
@@ -198,8 +228,15 @@ pub async fn query_stream(
         Err(r) => return r,
     };
     let session = Session::from_request(args.properties.as_ref(), args.session_variables.as_ref());
-    match state.engine.push_query(&sql, &session).await {
-        Ok(query) => stream_rows(query, output, None),
+    match state.engine.query(&sql, &session).await {
+        Ok(QueryStream::Push(query)) => stream_rows(query, output, None),
+        Ok(QueryStream::Print(print)) if output == Output::Delimited => {
+            stream_print(print, output, None)
+        }
+        Ok(QueryStream::Print(_)) => generic_error(
+            40600,
+            "PRINT on /query-stream answers application/vnd.ksqlapi.delimited.v1 only",
+        ),
         Err(e) => statement_error(e.code, &e.message, &sql),
     }
 }
@@ -223,11 +260,12 @@ pub async fn query(State(state): State<AppState>, headers: HeaderMap, body: Body
         request.streams_properties.as_ref(),
         request.session_variables.as_ref(),
     );
-    match state.engine.push_query(&sql, &session).await {
-        Ok(query) => {
+    match state.engine.query(&sql, &session).await {
+        Ok(QueryStream::Push(query)) => {
             let keep_alive = (output == Output::StreamedRow).then_some(LEGACY_KEEP_ALIVE);
             stream_rows(query, output, keep_alive)
         }
+        Ok(QueryStream::Print(print)) => stream_print(print, output, Some(LEGACY_KEEP_ALIVE)),
         Err(e) => statement_error(e.code, &e.message, &sql),
     }
 }

@@ -44,7 +44,11 @@ pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("listening on {}", resolved.server.listen))?;
     let addr = listener.local_addr()?;
-    let engine = rivulet_engine::Engine::open(log.clone(), rivulet_engine::EngineConfig::default())
+    let config = rivulet_engine::EngineConfig {
+        host: addr.to_string(),
+        ..rivulet_engine::EngineConfig::default()
+    };
+    let engine = rivulet_engine::Engine::open(log.clone(), config)
         .await
         .context("restoring the catalog from the command log")?;
     let state = rivulet_server::AppState::new(
