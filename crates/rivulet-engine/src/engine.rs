@@ -31,12 +31,15 @@ use crate::{
 pub struct EngineConfig {
     /// ksqlDB's `ksql.service.id`.
     pub service_id: String,
+    /// `ksql.insert.into.values.enabled` (default true).
+    pub insert_values_enabled: bool,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
             service_id: "default_".into(),
+            insert_values_enabled: true,
         }
     }
 }
@@ -107,6 +110,8 @@ pub struct Engine {
     state: Mutex<State>,
     pub(crate) push: PushRegistry,
     shared: crate::query::SharedPushQueries,
+    /// Declared sources by topic (see `row_writer::TopicIndex`).
+    pub(crate) topics: crate::row_writer::TopicIndex,
 }
 
 impl Engine {
@@ -124,6 +129,7 @@ impl Engine {
             }),
             push: PushRegistry::default(),
             shared: crate::query::SharedPushQueries::default(),
+            topics: Default::default(),
         };
         {
             let mut state = engine.state.lock().await;
@@ -145,6 +151,7 @@ impl Engine {
                 engine.start_query(&state, query).await;
             }
             state.queries = queries;
+            engine.topics.rebuild(&state.catalog);
             if !recorded.is_empty() {
                 tracing::info!(
                     commands = recorded.len(),
@@ -297,6 +304,19 @@ impl Engine {
         text: &str,
         session: &mut Session,
     ) -> Result<Option<Entity>, EngineError> {
+        let result = self.execute_statement(statement, text, session).await;
+        if crate::row_writer::changes_catalog(statement) {
+            self.topics.rebuild(&self.state.lock().await.catalog);
+        }
+        result
+    }
+
+    async fn execute_statement(
+        &self,
+        statement: &Statement,
+        text: &str,
+        session: &mut Session,
+    ) -> Result<Option<Entity>, EngineError> {
         match statement {
             Statement::CreateSource(create) => {
                 let mut state = self.state.lock().await;
@@ -326,6 +346,9 @@ impl Engine {
                     .await
                     .map(Some)
             }
+            Statement::InsertValues(insert) => crate::insert_values::execute(self, insert, session)
+                .await
+                .map(|()| None),
             Statement::Show(target) => self.show(target, text, session).await.map(Some),
             Statement::Describe(target) => self.describe(target, text).await.map(Some),
             Statement::SetProperty { name, value } => {
