@@ -130,6 +130,8 @@ impl Source {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     sources: BTreeMap<String, Source>,
+    /// Names in the order they were first declared (OR REPLACE keeps the place).
+    order: Vec<String>,
 }
 
 impl Catalog {
@@ -138,11 +140,20 @@ impl Catalog {
     }
 
     pub fn insert(&mut self, source: Source) {
+        if !self.sources.contains_key(&source.name) {
+            self.order.push(source.name.clone());
+        }
         self.sources.insert(source.name.clone(), source);
     }
 
     pub fn remove(&mut self, name: &str) -> Option<Source> {
+        self.order.retain(|n| n != name);
         self.sources.remove(name)
+    }
+
+    /// Every source, first declared first.
+    pub fn in_declaration_order(&self) -> impl Iterator<Item = &Source> {
+        self.order.iter().filter_map(|n| self.sources.get(n))
     }
 
     /// Sources of one kind, by name.

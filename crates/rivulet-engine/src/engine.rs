@@ -34,6 +34,8 @@ pub struct EngineConfig {
     pub service_id: String,
     /// This server's `host:port`, as EXPLAIN's `ksqlHostQueryStatus` names it.
     pub host: String,
+    /// `ksql.insert.into.values.enabled` (default true).
+    pub insert_values_enabled: bool,
 }
 
 impl Default for EngineConfig {
@@ -41,6 +43,7 @@ impl Default for EngineConfig {
         EngineConfig {
             service_id: "default_".into(),
             host: "localhost:8088".into(),
+            insert_values_enabled: true,
         }
     }
 }
@@ -112,6 +115,8 @@ pub struct Engine {
     pub(crate) push: PushRegistry,
     shared: crate::query::SharedPushQueries,
     pub(crate) processing_log: ProcessingLog,
+    /// Declared sources by topic (see `row_writer::TopicIndex`).
+    pub(crate) topics: crate::row_writer::TopicIndex,
 }
 
 impl Engine {
@@ -132,6 +137,7 @@ impl Engine {
             push: PushRegistry::default(),
             shared: crate::query::SharedPushQueries::default(),
             processing_log,
+            topics: Default::default(),
         };
         {
             let mut state = engine.state.lock().await;
@@ -156,6 +162,7 @@ impl Engine {
                 engine.start_query(&state, query).await;
             }
             state.queries = queries;
+            engine.topics.rebuild(&state.catalog);
             if !recorded.is_empty() {
                 tracing::info!(
                     commands = recorded.len(),
@@ -351,6 +358,19 @@ impl Engine {
         text: &str,
         session: &mut Session,
     ) -> Result<Option<Entity>, EngineError> {
+        let result = self.execute_statement(statement, text, session).await;
+        if crate::row_writer::changes_catalog(statement) {
+            self.topics.rebuild(&self.state.lock().await.catalog);
+        }
+        result
+    }
+
+    async fn execute_statement(
+        &self,
+        statement: &Statement,
+        text: &str,
+        session: &mut Session,
+    ) -> Result<Option<Entity>, EngineError> {
         match statement {
             Statement::CreateSource(create) => {
                 let mut state = self.state.lock().await;
@@ -380,6 +400,9 @@ impl Engine {
                     .await
                     .map(Some)
             }
+            Statement::InsertValues(insert) => crate::insert_values::execute(self, insert, session)
+                .await
+                .map(|()| None),
             Statement::Show(target) => self.show(target, text, session).await.map(Some),
             Statement::Describe(target) => self.describe(target, text).await.map(Some),
             Statement::SetProperty { name, value } => {

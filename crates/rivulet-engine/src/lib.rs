@@ -24,9 +24,11 @@ pub mod command_log;
 pub mod engine;
 pub mod entity;
 pub mod error;
+pub mod insert_values;
 mod persistent_query;
 pub mod processing_log;
 pub mod query;
+pub mod row_writer;
 pub mod session;
 pub mod with_properties;
 
@@ -35,4 +37,5 @@ pub use engine::{Engine, EngineConfig, ScriptFailure};
 pub use entity::Entity;
 pub use error::EngineError;
 pub use query::{PrintQuery, PushQuery, QueryStream, StartFrom, Subscription};
+pub use row_writer::{NameRule, RowReader, RowWriter, WriteError};
 pub use session::Session;

@@ -14,6 +14,7 @@ pub mod rest_value;
 pub mod routes;
 pub mod settings;
 pub mod state;
+pub mod typed_records;
 
 use std::future::Future;
 

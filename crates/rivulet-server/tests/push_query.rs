@@ -280,7 +280,7 @@ async fn a_record_that_cannot_be_decoded_is_skipped_and_the_query_goes_on() {
     let (status, _) = send(
         &app,
         "POST",
-        "/topics/smartphone-sensor-data/records",
+        "/topics/smartphone-sensor-data/records?raw=true",
         None,
         bad.to_string(),
     )

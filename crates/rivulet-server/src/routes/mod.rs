@@ -2,6 +2,7 @@
 
 mod dashboard;
 mod health;
+mod inserts;
 mod ksql;
 mod phone;
 mod query;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/query-stream", post(query::query_stream))
         .route("/query", post(query::query))
         .route("/close-query", post(query::close_query))
+        .route("/inserts-stream", post(inserts::inserts_stream))
         .route("/chart-data/{client_id}", get(sse::chart_data))
         .route("/query-sse", get(sse::query_sse))
         .route("/info", get(ksql::info))

@@ -1,5 +1,6 @@
 //! `POST /topics/{topic}/records` (JSON records or NDJSON) and `GET /topics/{topic}/records`
-//! (read from an offset, optionally long-polling for new data).
+//! (read from an offset, optionally long-polling for new data). On a topic with a declared
+//! stream or table, keys and values are typed by its formats (`crate::typed_records`).
 
 use std::time::Duration;
 
@@ -39,18 +40,39 @@ fn is_ndjson(headers: &HeaderMap) -> bool {
         .unwrap_or(false)
 }
 
+/// `?raw=true` stores keys and values as sent even when the topic has a declared source (to
+/// replay captured bytes, or to test how queries handle records they cannot decode).
+#[derive(Deserialize)]
+pub struct ProduceParams {
+    #[serde(default)]
+    raw: bool,
+}
+
 pub async fn produce(
     State(state): State<AppState>,
     Path(topic): Path<String>,
+    Query(params): Query<ProduceParams>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<impl IntoResponse, ApiError> {
     let body = read_limited(&headers, body, state.settings.max_body_bytes).await?;
     let now = now_ms();
-    let records = if is_ndjson(&headers) {
+    let ndjson = is_ndjson(&headers);
+    let records = if ndjson {
         decode_ndjson(&body, now)?
     } else {
         decode_json_records(&body, now)?
+    };
+    let declared = if params.raw {
+        None
+    } else {
+        state.engine.source_on_topic(&topic)
+    };
+    let records = match declared {
+        None => records,
+        Some(source) => {
+            crate::typed_records::encode_request(&state, source, &body, records, ndjson).await?
+        }
     };
     let partitions = ensure_topic(&state, &topic, state.settings.auto_create_topics).await?;
     let offsets = append_all(&state, &topic, partitions, records).await?;
@@ -65,6 +87,9 @@ pub struct ConsumeParams {
     offset: i64,
     limit: Option<usize>,
     timeout_ms: Option<u64>,
+    /// `?raw=true`: show the stored bytes even when the topic has a declared source.
+    #[serde(default)]
+    raw: bool,
 }
 
 #[derive(Serialize)]
@@ -134,6 +159,14 @@ pub async fn consume(
             }
         }
     }
+    let typed = (!params.raw)
+        .then(|| state.engine.source_on_topic(&topic))
+        .flatten()
+        .and_then(|s| rivulet_engine::RowReader::new(&s).ok());
+    let shown = |raw: Option<Box<RawValue>>, bytes: Option<&Bytes>| match raw {
+        Some(raw) => Shown::Json(raw),
+        None => show(bytes),
+    };
     let records = batch
         .records
         .iter()
@@ -141,8 +174,18 @@ pub async fn consume(
             partition: params.partition,
             offset: r.offset,
             timestamp: r.record.timestamp,
-            key: show(r.record.key.as_ref()),
-            value: show(r.record.value.as_ref()),
+            key: shown(
+                typed
+                    .as_ref()
+                    .and_then(|t| crate::typed_records::show_key(t, r.record.key.as_ref())),
+                r.record.key.as_ref(),
+            ),
+            value: shown(
+                typed
+                    .as_ref()
+                    .and_then(|t| crate::typed_records::show_value(t, r.record.value.as_ref())),
+                r.record.value.as_ref(),
+            ),
             headers: r
                 .record
                 .headers
