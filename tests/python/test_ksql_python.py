@@ -53,8 +53,9 @@ def test_seed_backend_start_up_sequence(server):
         value_format="JSON",
     )
     streams = client.ksql("show streams")
-    assert [s["name"] for s in streams[0]["streams"]] == ["SMARTPHONE_SENSOR_STREAM"]
-    assert streams[0]["streams"][0]["topic"] == "smartphone-sensor-data"
+    # The processing-log stream is declared at start, as in ksqlDB's quickstarts.
+    assert [s["name"] for s in streams[0]["streams"]] == ["KSQL_PROCESSING_LOG", "SMARTPHONE_SENSOR_STREAM"]
+    assert streams[0]["streams"][1]["topic"] == "smartphone-sensor-data"
 
     described = client.ksql(f"describe {STREAM}")
     fields = [f["name"] for f in described[0]["sourceDescription"]["fields"]]
