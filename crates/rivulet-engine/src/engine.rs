@@ -643,6 +643,11 @@ impl Engine {
                 Some(column.name.clone())
             }
         };
+        if let Some(pattern) = string_prop("TIMESTAMP_FORMAT")? {
+            rivulet_expr::functions::datetime::check_timestamp_pattern(&pattern).map_err(|e| {
+                EngineError::statement(format!("Invalid TIMESTAMP_FORMAT '{pattern}': {e}"))
+            })?;
+        }
         let wrap_single_value = with.bool("WRAP_SINGLE_VALUE")?;
         if !replaying {
             self.ensure_topic(

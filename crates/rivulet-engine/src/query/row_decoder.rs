@@ -4,7 +4,7 @@
 //! query.
 
 use rivulet_core::{ColumnKind, DataType, LoggedRecord, Value};
-use rivulet_format::{Decoded, Format, Serde};
+use rivulet_format::{Decoded, Format, FormatError, Serde};
 
 use crate::{catalog::Source, processing_log::FormatFailure, EngineError};
 
@@ -22,8 +22,9 @@ pub struct RowDecoder {
     key: Serde,
     value: Serde,
     slots: Vec<Slot>,
-    /// Schema index of the TIMESTAMP column when it is BIGINT or TIMESTAMP.
-    timestamp: Option<usize>,
+    /// Schema index of the TIMESTAMP column (BIGINT, TIMESTAMP, or STRING read with the
+    /// source's TIMESTAMP_FORMAT, kept here).
+    timestamp: Option<(usize, Option<String>)>,
     scratch_key: Vec<Value>,
     scratch_value: Vec<Value>,
 }
@@ -96,11 +97,11 @@ impl RowDecoder {
             .collect();
         let timestamp = source.timestamp_column.as_ref().and_then(|t| {
             let i = source.schema.index_of(t)?;
-            matches!(
-                source.schema.columns[i].data_type,
-                DataType::Bigint | DataType::Timestamp
-            )
-            .then_some(i)
+            match source.schema.columns[i].data_type {
+                DataType::Bigint | DataType::Timestamp => Some((i, None)),
+                DataType::String => Some((i, Some(source.timestamp_format.clone()?))),
+                _ => None,
+            }
         });
         Ok(RowDecoder {
             key,
@@ -164,9 +165,19 @@ impl RowDecoder {
                 ),
             });
         }
-        if let Some(i) = self.timestamp {
-            match &row[3 + i] {
-                Value::Bigint(t) | Value::Timestamp(t) => row[0] = Value::Bigint(*t),
+        if let Some((i, format)) = &self.timestamp {
+            match (&row[3 + i], format) {
+                (Value::Bigint(t) | Value::Timestamp(t), _) => row[0] = Value::Bigint(*t),
+                (Value::String(text), Some(pattern)) => {
+                    let t = rivulet_expr::functions::datetime::parse_timestamp_text(text, pattern)
+                        .map_err(|e| {
+                            FormatFailure::value(FormatError::Malformed {
+                                what: "timestamp",
+                                message: e,
+                            })
+                        })?;
+                    row[0] = Value::Bigint(t);
+                }
                 _ => {}
             }
         }

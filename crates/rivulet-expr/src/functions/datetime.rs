@@ -74,6 +74,21 @@ fn parse_instant(text: &str, pattern: &str, zone: Zone) -> Result<i64, FunctionE
     Ok(local - i64::from(offset) * 1000)
 }
 
+/// Parses `text` with the Java DateTimeFormatter `pattern` into epoch milliseconds, in UTC unless
+/// the text carries a zone or offset: how a source's `TIMESTAMP_FORMAT` reads its `TIMESTAMP`
+/// column. Compiled patterns are cached per thread.
+pub fn parse_timestamp_text(text: &str, pattern: &str) -> Result<i64, String> {
+    parse_instant(text, pattern, Zone::UTC).map_err(|e| match e {
+        FunctionError::Message(m) => m,
+        FunctionError::Eval(e) => e.to_string(),
+    })
+}
+
+/// Checks that `pattern` is a Java DateTimeFormatter pattern Rivulet can parse with.
+pub fn check_timestamp_pattern(pattern: &str) -> Result<(), String> {
+    compile(pattern).map(|_| ())
+}
+
 fn format_timestamp(inv: &mut Invocation<'_, '_>) -> R {
     let zone = zone_arg(inv, 2)?;
     Ok(text(format_instant(inv.timestamp(0)?, inv.str(1)?, zone)?))
