@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use rivulet_core::{ColumnKind, Schema};
+use rivulet_core::{Column, ColumnKind, Schema};
+use rivulet_format::{Format, FormatError, Serde};
 
 /// STREAM or TABLE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,32 +71,87 @@ impl FormatSpec {
 /// The formats Rivulet reads and writes.
 pub const SUPPORTED_FORMATS: [&str; 4] = ["JSON", "KAFKA", "DELIMITED", "NONE"];
 
-/// Checks a source's key and value formats: supported, and able to hold `key_columns` keys.
+/// Checks a source's key and value formats against its schema, as ksqlDB does when it builds a
+/// source, so that a bad combination fails the statement rather than every record later:
+/// format names (`Unknown format: XML`), delimiters, an explicit `WRAP_SINGLE_VALUE`
+/// (`wrap_single_value`), then whether each format can carry its columns (one KAFKA field, no
+/// collections in DELIMITED, NONE without columns, ...), in ksqlDB's words.
 pub fn check_formats(
     key: &FormatSpec,
     value: &FormatSpec,
-    key_columns: usize,
+    schema: &Schema,
+    wrap_single_value: Option<bool>,
 ) -> Result<(), crate::EngineError> {
-    for f in [key, value] {
-        if !SUPPORTED_FORMATS.contains(&f.name.as_str()) {
-            return Err(crate::EngineError::statement(format!(
-                "Format '{}' is not supported by Rivulet yet (supported: {})",
-                f.name,
-                SUPPORTED_FORMATS.join(", ")
-            )));
-        }
+    let key_format = parse_format(key, "KEY")?;
+    let value_format = parse_format(value, "VALUE")?;
+    let columns = |kind: ColumnKind| -> Vec<Column> {
+        schema
+            .columns
+            .iter()
+            .filter(|c| c.kind == kind)
+            .cloned()
+            .collect()
+    };
+    let (keys, values) = (columns(ColumnKind::Key), columns(ColumnKind::Value));
+    if let Some(wrap) = wrap_single_value {
+        value_format
+            .check_wrap_single_value(wrap, values.len())
+            .map_err(|e| crate::EngineError::statement(e.to_string()))?;
     }
-    if key.name == "KAFKA" && key_columns > 1 {
-        return Err(crate::EngineError::statement(
-            "The 'KAFKA' format only supports a single field. Got: multiple key columns",
-        ));
-    }
-    if key.name == "NONE" && key_columns > 0 {
-        return Err(crate::EngineError::statement(
-            "The 'NONE' format can only be used when no columns are defined. Got: key columns",
-        ));
-    }
+    // ksqlDB's serde features as its message prints them: a single JSON key is unwrapped; a value
+    // carries WRAP_SINGLES/UNWRAP_SINGLES only when WRAP_SINGLE_VALUE is given.
+    let key_features = if keys.len() == 1 && key_format == Format::Json {
+        "UNWRAP_SINGLES"
+    } else {
+        ""
+    };
+    let value_features = match wrap_single_value {
+        Some(true) => "WRAP_SINGLES",
+        Some(false) => "UNWRAP_SINGLES",
+        None => "",
+    };
+    Serde::new(key_format, keys.clone(), false)
+        .map_err(|e| schema_unsupported("Key", key_format, &keys, key_features, e))?;
+    Serde::new(
+        value_format,
+        values.clone(),
+        wrap_single_value.unwrap_or(true),
+    )
+    .map_err(|e| schema_unsupported("Value", value_format, &values, value_features, e))?;
     Ok(())
+}
+
+/// ksqlDB's message when a format cannot carry a source's key or value columns.
+fn schema_unsupported(
+    target: &str,
+    format: Format,
+    columns: &[Column],
+    features: &str,
+    e: FormatError,
+) -> crate::EngineError {
+    let columns = Schema::new(columns.to_vec());
+    crate::EngineError::statement(format!(
+        "{target} format does not support schema.\nformat: {format}\nschema: \
+         Persistence{{columns=[{columns}], features=[{features}]}}\nreason: {e}"
+    ))
+}
+
+/// A format by name with its `<which>_DELIMITER`, with ksqlDB's messages: `Unknown format: X`,
+/// `Configuration VALUE_DELIMITER is invalid: …`, `JSON does not support the following configs:
+/// [delimiter]`. The Schema Registry formats get Rivulet's own message.
+fn parse_format(spec: &FormatSpec, which: &str) -> Result<Format, crate::EngineError> {
+    Format::parse(&spec.name, spec.delimiter.as_deref()).map_err(|e| {
+        crate::EngineError::statement(match e {
+            FormatError::NotSupportedYet(name) => format!(
+                "Format '{name}' is not supported by Rivulet yet (supported: {})",
+                SUPPORTED_FORMATS.join(", ")
+            ),
+            FormatError::InvalidProperty(message) if spec.name == "DELIMITED" => {
+                format!("Configuration {which}_DELIMITER is invalid: {message}")
+            }
+            e => e.to_string(),
+        })
+    })
 }
 
 /// A stream or table over a topic.

@@ -614,8 +614,12 @@ impl Engine {
         key_format.delimiter = string_prop("KEY_DELIMITER")?;
         value_format.delimiter = string_prop("VALUE_DELIMITER")?;
         let schema = column_definition::schema(kind, &create.elements)?;
-        let keys = schema.keys().count();
-        check_formats(&key_format, &value_format, keys)?;
+        check_formats(
+            &key_format,
+            &value_format,
+            &schema,
+            with.bool("WRAP_SINGLE_VALUE")?,
+        )?;
         let timestamp_column = match string_prop("TIMESTAMP")? {
             None => None,
             Some(t) => {

@@ -456,7 +456,9 @@ impl Engine {
         let string_prop = |key: &str| with.string(key);
         let int_prop = |key: &str| with.int(key);
         let name = csas.name.as_str().to_string();
-        let topic = string_prop("KAFKA_TOPIC")?.unwrap_or_else(|| name.to_ascii_uppercase());
+        // ksqlDB's default: the sink name as stored, so `"Hot"` writes `Hot` and `hot` writes
+        // `HOT` (unquoted names are upper-cased by the parser).
+        let topic = string_prop("KAFKA_TOPIC")?.unwrap_or_else(|| name.clone());
         if topic == source.topic {
             return Err(EngineError::statement(format!(
                 "The sink topic '{topic}' is the topic the query reads: a query cannot write into its own source."
@@ -492,8 +494,8 @@ impl Engine {
                 "The projection contains no value columns.",
             ));
         }
-        check_formats(&key_format, &value_format, keys)?;
         let wrap_single_value = with.bool("WRAP_SINGLE_VALUE")?;
+        check_formats(&key_format, &value_format, &schema, wrap_single_value)?;
         let sink = Source {
             name,
             kind: SourceKind::Stream,

@@ -33,7 +33,7 @@ use std::{
     time::Duration,
 };
 
-use rivulet_core::{LoggedRecord, Record, Value};
+use rivulet_core::{ColumnKind, LoggedRecord, Record, Value};
 use rivulet_expr::{eval, eval_predicate};
 use rivulet_log::{partitioner::partition_for_key, CommittedOffset, Log, ProducerTag, ReadLimits};
 use rivulet_sql::planner::QueryPlan;
@@ -363,9 +363,13 @@ impl PartitionTask {
 
     /// Decodes, filters, projects and encodes one record: its sink partition and record.
     fn process(&mut self, record: &LoggedRecord) -> Option<(u32, Record)> {
-        let row = match self.decoder.decode(self.partition, record) {
-            Ok(DecodedRow::Row(row)) => row,
-            Ok(DecodedRow::Skip) => return None,
+        let (row, null_value) = match self.decoder.decode(self.partition, record) {
+            Ok(DecodedRow::Row(row)) => (row, false),
+            // A null value goes through a projection as a null value with its key, as ksqlDB
+            // does (its functional tests null.json "stream clone row with null value" and
+            // "stream filter with null value"): a filter drops it, whatever its predicate.
+            Ok(DecodedRow::NullValue(_)) if self.plan.filter.is_some() => return None,
+            Ok(DecodedRow::NullValue(row)) => (row, true),
             Err(e) => {
                 self.skip_format(record.offset, "deserializer", e, false);
                 return None;
@@ -387,6 +391,11 @@ impl PartitionTask {
         };
         let mut out = Vec::with_capacity(self.plan.columns.len());
         for i in 0..self.plan.columns.len() {
+            if null_value && self.plan.columns[i].kind != ColumnKind::Key {
+                // Not evaluated: the value is written null.
+                out.push(Value::Null);
+                continue;
+            }
             match eval(&self.plan.columns[i].expr, &row) {
                 Ok(v) => out.push(v),
                 Err(e) => {
@@ -395,7 +404,12 @@ impl PartitionTask {
                 }
             }
         }
-        let encoded = match self.encoder.encode(&mut out) {
+        let encoded = if null_value {
+            self.encoder.encode_null_value(&mut out)
+        } else {
+            self.encoder.encode(&mut out)
+        };
+        let encoded = match encoded {
             Ok(e) => e,
             Err(e) => {
                 self.skip_format(record.offset, "serializer", e, true);

@@ -276,7 +276,9 @@ impl PartitionTask {
     fn process(&mut self, record: &rivulet_core::LoggedRecord) -> Option<Vec<Value>> {
         let row = match self.decoder.decode(self.partition, record) {
             Ok(DecodedRow::Row(row)) => row,
-            Ok(DecodedRow::Skip) => return None,
+            // ksqlDB's push queries drop null-value stream records ("invalid data"), unlike
+            // persistent queries (TransientQuerySinkProcessor).
+            Ok(DecodedRow::NullValue(_)) => return None,
             Err(e) => {
                 let kind = ErrorKind::Deserialization { target: e.target };
                 self.fail(record.offset, "deserializer", kind, e.error.to_string());

@@ -32,8 +32,11 @@ pub struct RowDecoder {
 /// What became of one record.
 pub enum DecodedRow {
     Row(Vec<Value>),
-    /// A stream record with a null value: ignored, as ksqlDB does.
-    Skip,
+    /// A record with a null value (a tombstone): the row holds the pseudo-columns and the key
+    /// columns, every other column NULL. What it means is the query's decision: ksqlDB forwards
+    /// it through a stream projection as a null value, drops it in a filter and in push query
+    /// output.
+    NullValue(Vec<Value>),
 }
 
 fn format_of(name: &str, delimiter: Option<&str>) -> Result<Format, EngineError> {
@@ -125,20 +128,21 @@ impl RowDecoder {
         self.key
             .decode(r.key.as_deref(), &mut self.scratch_key)
             .map_err(FormatFailure::key)?;
-        if self
+        let null_value = self
             .value
             .decode(r.value.as_deref(), &mut self.scratch_value)
             .map_err(FormatFailure::value)?
             == Decoded::Null
-            && r.value.is_none()
-        {
-            return Ok(DecodedRow::Skip);
-        }
+            && r.value.is_none();
         let mut row = Vec::with_capacity(3 + self.slots.len());
         row.push(Value::Bigint(r.timestamp));
         row.push(Value::Int(partition as i32));
         row.push(Value::Bigint(record.offset));
         for slot in &self.slots {
+            if null_value && !matches!(slot, Slot::Key(_)) {
+                row.push(Value::Null);
+                continue;
+            }
             row.push(match slot {
                 Slot::Key(i) => std::mem::take(&mut self.scratch_key[*i]),
                 Slot::Value(i) => std::mem::take(&mut self.scratch_value[*i]),
@@ -181,6 +185,10 @@ impl RowDecoder {
                 _ => {}
             }
         }
-        Ok(DecodedRow::Row(row))
+        Ok(if null_value {
+            DecodedRow::NullValue(row)
+        } else {
+            DecodedRow::Row(row)
+        })
     }
 }

@@ -91,6 +91,20 @@ impl RowEncoder {
         Ok(EncodedRow { key, value })
     }
 
+    /// Encodes the key of a row whose value is null (a null-value record forwarded by a
+    /// projection): the record's value is null, whatever the value format.
+    pub fn encode_null_value(&mut self, row: &mut [Value]) -> Result<EncodedRow, FormatFailure> {
+        let key = Self::part(
+            &self.key,
+            &self.key_slots,
+            row,
+            &mut self.scratch,
+            &mut self.buffer,
+        )
+        .map_err(FormatFailure::key)?;
+        Ok(EncodedRow { key, value: None })
+    }
+
     fn part(
         serde: &Serde,
         slots: &[usize],
