@@ -19,6 +19,7 @@
 //! missing.
 
 pub mod catalog;
+pub mod checkpoint;
 pub mod column_definition;
 pub mod command_log;
 pub mod engine;
