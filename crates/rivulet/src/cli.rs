@@ -175,6 +175,29 @@ pub enum SimulateCommand {
         #[command(flatten)]
         url: UrlArg,
     },
+    /// The Quix temperature tutorial's producer: Sensor1…SensorN, {"ts","value"} records to a topic
+    Temperature {
+        /// Sensors, named Sensor1…SensorN
+        #[arg(long, default_value_t = 5)]
+        sensors: usize,
+        /// Longest random pause between two readings, ms (each pause is 0..=this)
+        #[arg(long, default_value_t = 1000)]
+        max_pause_ms: u64,
+        /// Stop after this many readings; 0 for no limit
+        #[arg(long, default_value_t = 10_000)]
+        count: u64,
+        /// Topic to write to
+        #[arg(long, default_value = rivulet_connect::simulate::temperature::TEMPERATURE_TOPIC)]
+        topic: String,
+        /// Same seed, same sensors, values, uuids and pauses (default: a random one, printed)
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Stop after this many seconds (default: run until the count or Ctrl-C)
+        #[arg(long)]
+        duration_secs: Option<u64>,
+        #[command(flatten)]
+        url: UrlArg,
+    },
 }
 
 #[derive(Subcommand, Debug)]

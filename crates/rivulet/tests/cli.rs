@@ -1,6 +1,7 @@
 //! The command line end to end: `server` prints where it is, `topic` administers and moves
-//! records, `simulate phones` fills the phone topic, `demo` runs everything with nothing set up,
-//! `bench ingest` drives load and reports.
+//! records, `simulate phones` fills the phone topic, `simulate temperature` the tutorial's
+//! temperature topic, `demo` runs everything with nothing set up, `bench ingest` drives load and
+//! reports.
 
 mod common;
 
@@ -124,6 +125,105 @@ async fn simulator_fills_the_phone_topic_with_flattened_readings() {
             && r["value"]["values_x"].is_number()));
 }
 
+/// Checks one record read back from `raw-temp-data`: the Quix tutorial's shape.
+fn assert_temperature_record(r: &Value) {
+    let key = r["key"].as_str().unwrap_or_default();
+    assert!(
+        ["Sensor1", "Sensor2", "Sensor3", "Sensor4", "Sensor5"].contains(&key),
+        "{r}"
+    );
+    let uuid = r["headers"]["uuid"].as_str().unwrap_or_default();
+    assert_eq!(uuid.len(), 36, "{r}");
+    let value = r["value"].as_object().expect("value is a JSON object");
+    let mut fields: Vec<&str> = value.keys().map(String::as_str).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["ts", "value"], "{r}");
+    assert!(
+        r["value"]["value"].as_u64().is_some_and(|v| v <= 100),
+        "{r}"
+    );
+    // `YYYY-MM-DDTHH:MM:SS.ffffff`, naive UTC, the record's timestamp to the millisecond.
+    let ts = r["value"]["ts"].as_str().unwrap_or_default();
+    let b = ts.as_bytes();
+    assert_eq!(b.len(), 26, "{ts}");
+    for (i, c) in b.iter().enumerate() {
+        match i {
+            4 | 7 => assert_eq!(*c, b'-', "{ts}"),
+            10 => assert_eq!(*c, b'T', "{ts}"),
+            13 | 16 => assert_eq!(*c, b':', "{ts}"),
+            19 => assert_eq!(*c, b'.', "{ts}"),
+            _ => assert!(c.is_ascii_digit(), "{ts}"),
+        }
+    }
+    let ms = r["timestamp"].as_i64().expect("timestamp");
+    let secs = ms.div_euclid(1000);
+    let (days, sod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let clock = format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        sod / 3600,
+        sod / 60 % 60,
+        sod % 60,
+        ms.rem_euclid(1000)
+    );
+    assert_eq!(&ts[11..23], clock, "ts {ts} vs timestamp {ms}");
+    // Within a day of now, so the date is today's or yesterday's (UTC).
+    let now_days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64 / 86_400);
+    assert!((now_days - days).abs() <= 1, "{ts}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulate_temperature_fills_the_tutorial_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Proc::server(dir.path(), &[]);
+    let url = server.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        rivulet(&[
+            "simulate",
+            "temperature",
+            "--duration-secs",
+            "2",
+            "--max-pause-ms",
+            "50",
+            "--seed",
+            "2",
+            "--url",
+            &url,
+        ])
+    })
+    .await
+    .unwrap();
+    assert!(out.0, "{}{}", out.1, out.2);
+    assert!(out.1.contains("raw-temp-data"), "{}", out.1);
+    assert!(out.1.contains("seed 2"), "{}", out.1);
+    let http = Http::new(&server.url);
+    let records = http.read_all("raw-temp-data", 0).await;
+    // 2 s at 0..=50 ms apart: about 80 readings.
+    assert!(
+        (30..=400).contains(&records.len()),
+        "{} records",
+        records.len()
+    );
+    for r in &records {
+        assert_temperature_record(r);
+    }
+    let sensors: std::collections::HashSet<_> =
+        records.iter().filter_map(|r| r["key"].as_str()).collect();
+    assert_eq!(sensors.len(), 5, "{sensors:?}");
+    // Readings are in time order, never more than 50 ms apart (plus the ms rounding).
+    for pair in records.windows(2) {
+        let gap = pair[1]["timestamp"].as_i64().unwrap() - pair[0]["timestamp"].as_i64().unwrap();
+        assert!((0..=51).contains(&gap), "gap {gap} ms");
+    }
+    // The final tally counts what the server stored.
+    let last = out.1.lines().last().unwrap_or_default();
+    assert!(
+        last.contains(&format!(" {} readings", records.len())),
+        "{last}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_runs_with_nothing_set_up_and_fills_the_phone_topic() {
     let dir = tempfile::tempdir().unwrap();
@@ -152,6 +252,31 @@ async fn demo_runs_with_nothing_set_up_and_fills_the_phone_topic() {
         }
     }
     assert!(found > 10, "the demo's phones wrote {found} records in 5 s");
+
+    // The temperature tutorial's producer runs beside the phones, into a one-partition topic.
+    let (status, topic) = http.get("/topics/raw-temp-data").await;
+    assert_eq!(status, 200, "{topic}");
+    assert_eq!(
+        topic["partitions"].as_array().map(Vec::len),
+        Some(1),
+        "{topic}"
+    );
+    let mut readings = Vec::new();
+    for _ in 0..100 {
+        readings = http.read_all("raw-temp-data", 0).await;
+        if readings.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        readings.len() >= 2,
+        "the demo's temperature sensors wrote {} records",
+        readings.len()
+    );
+    for r in &readings {
+        assert_temperature_record(r);
+    }
 
     // The seed dashboard's chart feed runs over the declared phone stream.
     let (_, streams) = http

@@ -4,3 +4,4 @@
 //! log directly, so what it exercises is exactly what a real device would.
 
 pub mod phones;
+pub mod temperature;

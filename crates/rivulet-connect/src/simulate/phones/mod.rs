@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use motion::{add, noise3, Motion, Vec3, G};
 
+pub(crate) use push::post;
 pub use push::{run_phones, SimError, SimProgress, SimStats};
 
 /// The push URL a default simulator posts to.
@@ -97,7 +98,7 @@ fn splitmix(mut z: u64) -> u64 {
 }
 
 /// A random (version 4) UUID in its usual lower-case text form.
-fn uuid(rng: &mut StdRng) -> String {
+pub(crate) fn uuid(rng: &mut StdRng) -> String {
     let mut b = [0u8; 16];
     rng.fill_bytes(&mut b);
     b[6] = (b[6] & 0x0F) | 0x40;

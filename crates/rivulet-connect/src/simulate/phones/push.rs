@@ -92,7 +92,7 @@ impl fmt::Display for SimStats {
 pub enum SimError {
     #[error("invalid simulator settings: {0}")]
     Config(String),
-    #[error("invalid push URL {url:?}: {reason}")]
+    #[error("invalid simulator URL {url:?}: {reason}")]
     Url { url: String, reason: String },
 }
 
@@ -346,7 +346,7 @@ impl Sender {
 }
 
 /// One POST; the status and, for a failure, the start of the answer.
-async fn post(
+pub(crate) async fn post(
     client: &Client<HttpConnector, Full<Bytes>>,
     uri: &Uri,
     body: Bytes,
