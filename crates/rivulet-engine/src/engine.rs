@@ -36,6 +36,11 @@ pub struct EngineConfig {
     pub host: String,
     /// `ksql.insert.into.values.enabled` (default true).
     pub insert_values_enabled: bool,
+    /// Where stateful queries keep their checkpoints (see [`crate::checkpoint`]); `None` keeps
+    /// no checkpoints (state is rebuilt from the sources at start).
+    pub state_dir: Option<std::path::PathBuf>,
+    /// How often stateful queries checkpoint their state (ksqlDB's commit interval).
+    pub checkpoint_interval: std::time::Duration,
 }
 
 impl Default for EngineConfig {
@@ -44,6 +49,8 @@ impl Default for EngineConfig {
             service_id: "default_".into(),
             host: "localhost:8088".into(),
             insert_values_enabled: true,
+            state_dir: None,
+            checkpoint_interval: std::time::Duration::from_secs(1),
         }
     }
 }

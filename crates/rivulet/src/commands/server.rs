@@ -46,6 +46,7 @@ pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let config = rivulet_engine::EngineConfig {
         host: addr.to_string(),
+        state_dir: Some(resolved.data_dir.join("state")),
         ..rivulet_engine::EngineConfig::default()
     };
     let engine = rivulet_engine::Engine::open(log.clone(), config)
