@@ -4,6 +4,7 @@
 //! - tumbling 10 s COUNT/MIN/MAX/AVG per sensor, 5 keys and 100,000 keys (EMIT CHANGES: one
 //!   result row per record, projected but not encoded or appended);
 //! - hopping 2 s advancing by 250 ms SUM per sensor, 5 keys (EMIT FINAL).
+//!
 //! One thread; throughput is source records per second. Sink encoding and appends are not
 //! included (the CSAS bench measures those paths).
 
