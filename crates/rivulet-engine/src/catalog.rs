@@ -169,6 +169,8 @@ pub struct Source {
     pub wrap_single_value: Option<bool>,
     /// `CREATE SOURCE STREAM/TABLE`: read-only.
     pub is_source: bool,
+    /// The window of a windowed table (CTAS with WINDOW): its keys carry the window.
+    pub window: Option<rivulet_sql::planner::WindowSpec>,
     /// The statement that created it, as run.
     pub statement: String,
 }

@@ -682,6 +682,7 @@ impl Engine {
             timestamp_format: string_prop("TIMESTAMP_FORMAT")?,
             wrap_single_value,
             is_source: create.is_source,
+            window: None,
             statement: text.to_string(),
         })
     }

@@ -43,7 +43,7 @@ pub fn source_info(s: &Source) -> Value {
         "topic": s.topic,
         "keyFormat": s.key_format.name,
         "valueFormat": s.value_format.name,
-        "isWindowed": false,
+        "isWindowed": s.window.is_some(),
     })
 }
 
@@ -125,7 +125,7 @@ pub fn source_description(s: &Source, extended: bool, partitions: u32, replicati
         .collect();
     json!({
         "name": s.name,
-        "windowType": null,
+        "windowType": s.window.map(|w| w.type_name()),
         "readQueries": [],
         "writeQueries": [],
         "fields": fields,

@@ -18,6 +18,7 @@
 //! aggregations, windows, joins and pull queries are refused with a clear error naming what is
 //! missing.
 
+mod aggregate_query;
 pub mod catalog;
 pub mod checkpoint;
 pub mod column_definition;
@@ -26,6 +27,7 @@ pub mod engine;
 pub mod entity;
 pub mod error;
 pub mod insert_values;
+pub mod operator;
 mod persistent_query;
 pub mod processing_log;
 pub mod query;

@@ -109,10 +109,6 @@ fn plan(
     state: &State,
     statement_kind: &str,
 ) -> Result<(QueryPlan, Source), EngineError> {
-    match query.emit {
-        None | Some(rivulet_sql::Emit::Changes) => {}
-        Some(rivulet_sql::Emit::Final) => return Err(unsupported("EMIT FINAL")),
-    }
     if query.limit.is_some() {
         return Err(EngineError::statement(format!(
             "{statement_kind} statements don't support LIMIT clause."
@@ -157,11 +153,10 @@ impl Engine {
         session: &Session,
         replayed: Option<i64>,
     ) -> Result<Entity, EngineError> {
-        if csas.kind != rivulet_sql::SourceKind::Stream {
-            return Err(unsupported("CREATE TABLE AS SELECT"));
-        }
+        let kind = SourceKind::from(csas.kind);
         let name = csas.name.as_str().to_string();
-        let id = format!("stream/{}/create", csas.name.quoted());
+        let id = format!("{}/{}/create", kind.lower(), csas.name.quoted());
+        let created = format!("{} created", kind.title());
         if let Some(existing) = state.catalog.get(&name) {
             if csas.if_not_exists {
                 let warning = format!(
@@ -171,7 +166,7 @@ impl Engine {
                 return Ok(entity::current_status(
                     text,
                     &id,
-                    "Stream created",
+                    &created,
                     None,
                     -1,
                     &[warning],
@@ -185,18 +180,25 @@ impl Engine {
                 existing.kind.lower()
             )));
         }
-        let (plan, source) = plan(&csas.query, state, "CREATE STREAM AS SELECT")?;
+        let statement_kind = format!("CREATE {} AS SELECT", kind.upper());
+        let (plan, source) = plan(&csas.query, state, &statement_kind)?;
+        crate::aggregate_query::check_create_as(&plan, kind, &name)?;
         let sink = self
             .declare_sink(csas, &plan, &source, text, replayed.is_some())
             .await?;
         let sequence = match replayed {
             Some(s) => s,
             None => {
-                self.record(state, &id, text, session, "Stream created", false)
+                self.record(state, &id, text, session, &created, false)
                     .await?
             }
         };
-        let query_id = format!("CSAS_{}_{sequence}", name.to_ascii_uppercase());
+        let prefix = if kind == SourceKind::Table {
+            "CTAS"
+        } else {
+            "CSAS"
+        };
+        let query_id = format!("{prefix}_{}_{sequence}", name.to_ascii_uppercase());
         let query = PersistentQuery {
             id: query_id.clone(),
             statement: text.to_string(),
@@ -250,6 +252,9 @@ impl Engine {
             )));
         }
         let (plan, source) = plan(&insert.query, state, "INSERT INTO")?;
+        if plan.aggregate.is_some() {
+            return Err(unsupported("INSERT INTO … SELECT with GROUP BY"));
+        }
         if source.name == target.name {
             return Err(EngineError::statement(format!(
                 "Cannot insert into {name} because it is also the source of the query."
@@ -321,17 +326,30 @@ impl Engine {
             tracing::error!(query = %query.id, "source or sink of a persistent query is missing");
             return;
         };
-        match persistent::start(
-            self.log.clone(),
-            self.processing_log.clone(),
-            &query.id,
-            source,
-            sink,
-            query.plan.clone(),
-            query.start_from,
-        )
-        .await
-        {
+        let started = if query.plan.aggregate.is_some() {
+            crate::query::aggregate_runner::start(
+                self.log.clone(),
+                self.processing_log.clone(),
+                &query.id,
+                source,
+                sink,
+                query.plan.clone(),
+                query.start_from,
+            )
+            .await
+        } else {
+            persistent::start(
+                self.log.clone(),
+                self.processing_log.clone(),
+                &query.id,
+                source,
+                sink,
+                query.plan.clone(),
+                query.start_from,
+            )
+            .await
+        };
+        match started {
             Ok(running) => query.running = Some(running),
             Err(e) => {
                 tracing::error!(query = %query.id, error = %e, "persistent query could not start")
@@ -498,7 +516,7 @@ impl Engine {
         check_formats(&key_format, &value_format, &schema, wrap_single_value)?;
         let sink = Source {
             name,
-            kind: SourceKind::Stream,
+            kind: csas.kind.into(),
             topic,
             schema,
             key_format,
@@ -507,6 +525,7 @@ impl Engine {
             timestamp_format: None,
             wrap_single_value,
             is_source: false,
+            window: plan.aggregate.as_ref().and_then(|a| a.window),
             statement: text.to_string(),
         };
         // Fails early on a bad format/column combination, before any topic is created.

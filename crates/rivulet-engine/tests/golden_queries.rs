@@ -14,6 +14,12 @@
 //! ```
 //! An input/output line is `<key as a JSON string or null> <value as JSON or null>`; keys are
 //! written as their UTF-8 text (KAFKA STRING keys).
+//!
+//! Event time and windows (aggregations):
+//! - `-- input s@1000: …` writes the record with timestamp 1000 (default 1700000000000);
+//! - `-- output O@1000: …` also checks the output record's timestamp;
+//! - `-- output O: "k" window(0,10000) {…}`: a windowed key — the sink's key bytes are split
+//!   into the inner key (shown as text) and the window, as the table's declared window says.
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -26,13 +32,16 @@ use rivulet_log::{
 };
 use serde_json::Value;
 
+/// (topic, timestamp, key, value) of an input record.
+type Input = (String, Option<i64>, Option<String>, Option<String>);
+
 #[derive(Debug, Default)]
 struct Case {
     name: String,
     file: String,
     sql: String,
-    inputs: Vec<(String, Option<String>, Option<String>)>,
-    outputs: Vec<(String, Option<String>, Value)>,
+    inputs: Vec<Input>,
+    outputs: Vec<(String, Option<i64>, Option<String>, Value)>,
     error: Option<String>,
     /// `-- unordered`: several queries write the output, so only the multiset is defined.
     unordered: bool,
@@ -44,13 +53,27 @@ fn split_record(text: &str) -> (Option<String>, Option<String>) {
     let (key, rest) = if let Some(rest) = text.strip_prefix("null") {
         (None, rest)
     } else {
-        let end = text[1..].find('"').map_or(text.len(), |i| i + 2);
-        let key: String = serde_json::from_str(&text[..end]).expect("key is a JSON string");
-        (Some(key), &text[end..])
+        let mut keys = serde_json::Deserializer::from_str(text).into_iter::<String>();
+        let key = keys.next().expect("a key").expect("key is a JSON string");
+        (Some(key), &text[keys.byte_offset()..])
     };
-    let rest = rest.trim();
+    let mut rest = rest.trim();
+    let mut key = key;
+    if let Some(after) = rest.strip_prefix("window(") {
+        let (bounds, tail) = after.split_once(')').expect("window(start,end)");
+        key = Some(format!("{} window({bounds})", key.unwrap_or_default()));
+        rest = tail.trim();
+    }
     let value = (rest != "null").then(|| rest.to_string());
     (key, value)
+}
+
+/// `topic@ts` → (topic, Some(ts)).
+fn split_topic(text: &str) -> (String, Option<i64>) {
+    match text.trim().split_once('@') {
+        Some((t, ts)) => (t.to_string(), Some(ts.trim().parse().expect("timestamp"))),
+        None => (text.trim().to_string(), None),
+    }
 }
 
 fn parse_cases(path: &Path) -> Vec<Case> {
@@ -74,14 +97,16 @@ fn parse_cases(path: &Path) -> Vec<Case> {
         if let Some(rest) = line.strip_prefix("-- input ") {
             let (topic, record) = rest.split_once(':').expect("-- input topic: record");
             let (key, value) = split_record(record);
-            case.inputs.push((topic.trim().to_string(), key, value));
+            let (topic, ts) = split_topic(topic);
+            case.inputs.push((topic, ts, key, value));
         } else if let Some(rest) = line.strip_prefix("-- output ") {
             let (topic, record) = rest.split_once(':').expect("-- output topic: record");
             let (key, value) = split_record(record);
             let value = value.map_or(Value::Null, |v| {
                 serde_json::from_str(&v).expect("output JSON")
             });
-            case.outputs.push((topic.trim().to_string(), key, value));
+            let (topic, ts) = split_topic(topic);
+            case.outputs.push((topic, ts, key, value));
         } else if line.trim() == "-- unordered" {
             case.unordered = true;
         } else if let Some(rest) = line.strip_prefix("-- error:") {
@@ -95,7 +120,13 @@ fn parse_cases(path: &Path) -> Vec<Case> {
     cases
 }
 
-async fn read_topic(log: &EmbeddedLog, topic: &str) -> Vec<(Option<String>, Value)> {
+type Got = (Option<String>, Value, Option<i64>);
+
+async fn read_topic(
+    log: &EmbeddedLog,
+    topic: &str,
+    window: Option<rivulet_format::WindowKind>,
+) -> Vec<Got> {
     let Ok(d) = log.describe_topic(topic).await else {
         return Vec::new();
     };
@@ -112,15 +143,20 @@ async fn read_topic(log: &EmbeddedLog, topic: &str) -> Vec<(Option<String>, Valu
             }
             offset = batch.next_offset;
             for r in batch.records {
-                let key = r
-                    .record
-                    .key
-                    .map(|k| String::from_utf8_lossy(&k).into_owned());
+                let key = r.record.key.map(|k| match window {
+                    Some(kind) => match rivulet_format::decode_windowed_key(&k, kind) {
+                        Ok((inner, start, end)) => {
+                            format!("{} window({start},{end})", String::from_utf8_lossy(inner))
+                        }
+                        Err(e) => format!("<bad windowed key: {e}>"),
+                    },
+                    None => String::from_utf8_lossy(&k).into_owned(),
+                });
                 let value = r.record.value.map_or(Value::Null, |v| {
                     serde_json::from_slice(&v)
                         .unwrap_or(Value::String(String::from_utf8_lossy(&v).into_owned()))
                 });
-                out.push((key, value));
+                out.push((key, value, Some(r.record.timestamp)));
             }
         }
     }
@@ -152,38 +188,56 @@ async fn run_case(case: &Case) -> Result<(), String> {
             f.statement_text, f.error.message
         )),
         (None, Ok(_)) => {
-            for (topic, key, value) in &case.inputs {
+            for (topic, ts, key, value) in &case.inputs {
                 let record = Record::new(
                     key.clone().map(Bytes::from),
                     value.clone().map(Bytes::from),
-                    1_700_000_000_000,
+                    ts.unwrap_or(1_700_000_000_000),
                 );
                 log.append(topic, 0, vec![record])
                     .await
                     .map_err(|e| e.to_string())?;
             }
-            let mut topics: Vec<&String> = case.outputs.iter().map(|(t, _, _)| t).collect();
+            let mut topics: Vec<&String> = case.outputs.iter().map(|(t, _, _, _)| t).collect();
             topics.dedup();
             let mut problems = Vec::new();
+            let catalog = engine.catalog().await;
             for topic in topics {
-                let want: Vec<(Option<String>, Value)> = case
+                let window = catalog.on_topic(topic).find_map(|s| s.window).map(|w| {
+                    let size = w.size() as i64;
+                    match w.shape {
+                        rivulet_sql::planner::WindowShape::Tumbling { .. } => {
+                            rivulet_format::WindowKind::Tumbling { size_ms: size }
+                        }
+                        rivulet_sql::planner::WindowShape::Hopping { .. } => {
+                            rivulet_format::WindowKind::Hopping { size_ms: size }
+                        }
+                    }
+                });
+                let want: Vec<Got> = case
                     .outputs
                     .iter()
-                    .filter(|(t, _, _)| t == topic)
-                    .map(|(_, k, v)| (k.clone(), v.clone()))
+                    .filter(|(t, _, _, _)| t == topic)
+                    .map(|(_, ts, k, v)| (k.clone(), v.clone(), *ts))
                     .collect();
                 for _ in 0..100 {
-                    if read_topic(&log, topic).await.len() >= want.len() {
+                    if read_topic(&log, topic, window).await.len() >= want.len() {
                         break;
                     }
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
                 // A little longer, so that an extra record would show.
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                let mut got = read_topic(&log, topic).await;
+                let mut got = read_topic(&log, topic, window).await;
+                // Timestamps are compared only where the expected line gives one.
+                for (i, g) in got.iter_mut().enumerate() {
+                    if want.get(i).is_none_or(|w| w.2.is_none()) {
+                        g.2 = None;
+                    }
+                }
                 let mut want = want;
                 if case.unordered {
-                    let text = |r: &(Option<String>, Value)| format!("{r:?}");
+                    let text = |r: &Got| format!("{r:?}");
                     got.sort_by_key(text);
                     want.sort_by_key(text);
                 }

@@ -4,7 +4,8 @@
 //! The planner (in `rivulet-sql`) turns its AST into [`Expr`] trees through the builders in
 //! [`typing`] (re-exported here), which type-check as ksqlDB does and insert implicit casts;
 //! the engine calls [`eval`] / [`eval_predicate`] (or [`eval_lenient`]) per row. This crate
-//! knows no SQL syntax and runs no operators; aggregate and table functions live elsewhere.
+//! knows no SQL syntax and runs no operators. Aggregate functions (typing, accumulators, NULL rules)
+//! are in [`aggregate`]; grouping and windows are the engine's.
 //!
 //! ```
 //! use rivulet_core::{DataType, Value};
@@ -43,6 +44,7 @@
 //! - strings are measured in Unicode scalar values, not UTF-16 code units;
 //! - LIKE's `%` and `_` match newlines too.
 
+pub mod aggregate;
 pub mod error;
 pub mod eval;
 pub mod expr;

@@ -2,6 +2,7 @@
 //! project them and hand rows to a client until it goes, persistent queries that write them
 //! to a sink topic until terminated, and PRINT of a topic's raw records.
 
+pub mod aggregate_runner;
 pub mod persistent;
 pub mod print;
 pub mod push;

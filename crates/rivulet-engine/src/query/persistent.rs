@@ -89,6 +89,8 @@ pub struct QueryStats {
     pub deduplicated: AtomicU64,
     /// Set when a task stopped on an error it cannot skip (append or commit failed).
     pub failed: AtomicBool,
+    /// Records (per window) an aggregation dropped because their window had closed.
+    pub late_dropped: AtomicU64,
 }
 
 /// The tasks of a running persistent query.
@@ -99,6 +101,15 @@ pub struct RunningQuery {
 }
 
 impl RunningQuery {
+    /// A query run by `tasks` (another runner's, e.g. the aggregate runner).
+    pub(crate) fn from_parts(
+        stats: Arc<QueryStats>,
+        stop: watch::Sender<bool>,
+        tasks: Vec<JoinHandle<()>>,
+    ) -> RunningQuery {
+        RunningQuery { stats, stop, tasks }
+    }
+
     /// `RUNNING`, or `ERROR` once a task stopped on a production error.
     pub fn state(&self) -> &'static str {
         if self.stats.failed.load(Ordering::Relaxed) {

@@ -8,30 +8,65 @@ use rivulet_expr::{self as rx, Expr};
 use super::{data_type::data_type, PlanError, Scope};
 use crate::ast::{self, Expression, FunctionArgs, Literal};
 
-/// Names of aggregate functions, refused by the stateless planner with a clear message.
-const AGGREGATES: [&str; 16] = [
-    "COUNT",
-    "COUNT_DISTINCT",
-    "SUM",
-    "AVG",
-    "MIN",
-    "MAX",
-    "LATEST_BY_OFFSET",
-    "EARLIEST_BY_OFFSET",
-    "COLLECT_LIST",
-    "COLLECT_SET",
-    "TOPK",
-    "TOPKDISTINCT",
-    "HISTOGRAM",
-    "STDDEV_SAMP",
-    "STDDEV_SAMPLE",
-    "CORRELATION",
-];
-
-struct Binder<'a> {
+struct Binder<'a, 'c> {
     scope: &'a Scope,
     /// Parameters of the enclosing lambdas, outermost first.
     lambdas: Vec<(String, rivulet_core::DataType)>,
+    /// Set when binding over the output of an aggregation (select list, HAVING).
+    aggregate: Option<&'a mut AggregateContext<'c>>,
+}
+
+/// How expressions after GROUP BY bind: a grouping expression becomes its key column of the
+/// aggregate row, an aggregate call becomes its result column (its arguments bind over the
+/// source row), and any other source column is an error.
+pub struct AggregateContext<'a> {
+    /// The source row's scope (aggregate arguments, grouping expressions).
+    pub source: &'a Scope,
+    pub group_by: &'a [Expression],
+    /// Row positions of the grouping expressions' source columns, when they are columns.
+    pub group_columns: Vec<Option<usize>>,
+    /// Position of the first grouping key in the aggregate row.
+    pub key_offset: usize,
+    /// The aggregate calls found so far (deduplicated by text).
+    pub calls: Vec<rx::aggregate::AggregateCall>,
+    /// `SELECT` or `HAVING`, for error messages.
+    pub clause: &'static str,
+}
+
+impl AggregateContext<'_> {
+    fn group_index(&self, expr: &Expression) -> Option<usize> {
+        if let Some(i) = self.group_by.iter().position(|g| g == expr) {
+            return Some(i);
+        }
+        let Expression::Column(c) = expr else {
+            return None;
+        };
+        let column = self
+            .source
+            .resolve(c.source.as_ref().map(|s| s.as_str()), c.name.as_str())
+            .ok()?;
+        self.group_columns
+            .iter()
+            .position(|g| *g == Some(column.index))
+    }
+
+    fn group_type(&self, i: usize) -> Result<rivulet_core::DataType, PlanError> {
+        Ok(bind_expression(&self.group_by[i], self.source)?.data_type())
+    }
+}
+
+/// Binds `expr` (a select item or HAVING) over the aggregate row described by `context`.
+pub fn bind_aggregate_expression(
+    expr: &Expression,
+    scope: &Scope,
+    context: &mut AggregateContext<'_>,
+) -> Result<Expr, PlanError> {
+    Binder {
+        scope,
+        lambdas: Vec::new(),
+        aggregate: Some(context),
+    }
+    .bind(expr)
 }
 
 /// Binds `expr` over `scope`.
@@ -39,6 +74,7 @@ pub fn bind_expression(expr: &Expression, scope: &Scope) -> Result<Expr, PlanErr
     Binder {
         scope,
         lambdas: Vec::new(),
+        aggregate: None,
     }
     .bind(expr)
 }
@@ -80,7 +116,7 @@ fn comparison_op(op: ast::ComparisonOp) -> rx::ComparisonOp {
     }
 }
 
-impl Binder<'_> {
+impl Binder<'_, '_> {
     fn bind_all(&mut self, exprs: &[Expression]) -> Result<Vec<Expr>, PlanError> {
         exprs.iter().map(|e| self.bind(e)).collect()
     }
@@ -90,6 +126,9 @@ impl Binder<'_> {
     }
 
     fn bind(&mut self, expr: &Expression) -> Result<Expr, PlanError> {
+        if let Some(bound) = self.bind_after_group_by(expr)? {
+            return Ok(bound);
+        }
         Ok(match expr {
             Expression::Literal(l) => literal(l)?,
             Expression::Column(c) => {
@@ -264,11 +303,65 @@ impl Binder<'_> {
         })
     }
 
+    /// In an aggregate context: a grouping expression or aggregate call as its column of the
+    /// aggregate row, or an error for a source column that is neither.
+    fn bind_after_group_by(&mut self, expr: &Expression) -> Result<Option<Expr>, PlanError> {
+        let Some(ctx) = self.aggregate.as_deref_mut() else {
+            return Ok(None);
+        };
+        if !self.lambdas.is_empty() {
+            return Ok(None);
+        }
+        if let Some(i) = ctx.group_index(expr) {
+            let t = ctx.group_type(i)?;
+            return Ok(Some(Expr::column(ctx.key_offset + i, t)));
+        }
+        match expr {
+            Expression::FunctionCall(call) if rx::aggregate::is_aggregate(call.name.as_str()) => {
+                let (args, star) = match &call.args {
+                    FunctionArgs::Star => (Vec::new(), true),
+                    FunctionArgs::List(args) => {
+                        let mut bound = Vec::with_capacity(args.len());
+                        for a in args {
+                            bound.push(bind_expression(a, ctx.source)?);
+                        }
+                        (bound, false)
+                    }
+                };
+                let resolved = rx::aggregate::resolve(call.name.as_str(), args, star)?;
+                let text = resolved.to_string();
+                let position = match ctx.calls.iter().position(|c| c.to_string() == text) {
+                    Some(p) => p,
+                    None => {
+                        ctx.calls.push(resolved);
+                        ctx.calls.len() - 1
+                    }
+                };
+                let t = ctx.calls[position].return_type.clone();
+                let index = ctx.key_offset + ctx.group_by.len() + position;
+                Ok(Some(Expr::column(index, t)))
+            }
+            Expression::Column(c) => {
+                let qualifier = c.source.as_ref().map(|s| s.as_str());
+                if self.scope.resolve(qualifier, c.name.as_str()).is_err()
+                    && ctx.source.resolve(qualifier, c.name.as_str()).is_ok()
+                {
+                    return Err(PlanError::new(format!(
+                        "Non-aggregate {} expression(s) not part of GROUP BY: {expr}",
+                        ctx.clause
+                    )));
+                }
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
+    }
+
     fn call(&mut self, call: &ast::FunctionCall) -> Result<Expr, PlanError> {
         let name = call.name.as_str().to_ascii_uppercase();
-        if AGGREGATES.contains(&name.as_str()) {
+        if rx::aggregate::is_aggregate(&name) {
             return Err(PlanError::new(format!(
-                "Aggregate function {name} is not supported by Rivulet yet (aggregations come with windows and tables)"
+                "Use of aggregate function {name} requires a GROUP BY clause."
             )));
         }
         let args = match &call.args {

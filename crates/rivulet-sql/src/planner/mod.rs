@@ -5,6 +5,7 @@
 //! It owns binding and plan shapes; it must not read data, run operators or change the
 //! catalog. The engine executes the plans it returns.
 
+mod aggregate;
 mod data_type;
 mod expression;
 mod plan;
@@ -12,8 +13,10 @@ mod scope;
 mod select;
 
 pub use data_type::data_type;
-pub use expression::bind_expression;
-pub use plan::{OutputColumn, QueryPlan};
+pub use expression::{bind_aggregate_expression, bind_expression, AggregateContext};
+pub use plan::{
+    AggregatePlan, OutputColumn, QueryPlan, WindowShape, WindowSpec, AGGREGATE_ROW_PREFIX,
+};
 pub use scope::{Scope, ScopeColumn, PSEUDO_COLUMNS};
 pub use select::plan_query;
 

@@ -1,10 +1,16 @@
-//! The logical plan of a stateless query: scan one source, filter, project, optionally stop
-//! after a number of rows. Printed by EXPLAIN.
+//! The logical plan of a query over one source: scan, filter, optionally aggregate (GROUP BY,
+//! window, HAVING), project, optionally stop after a number of rows. Printed by EXPLAIN.
+//!
+//! Row layouts: the scan row is `[ROWTIME, ROWPARTITION, ROWOFFSET, source columns…]`; WHERE,
+//! grouping expressions and aggregate arguments are over it. An aggregation produces the
+//! aggregate row `[ROWTIME, WINDOWSTART, WINDOWEND, grouping keys…, aggregate results…]`
+//! ([`AGGREGATE_ROW_PREFIX`] columns before the keys); HAVING and the projection of an
+//! aggregate query are over that row.
 
 use std::fmt;
 
 use rivulet_core::{Column, ColumnKind, Schema};
-use rivulet_expr::Expr;
+use rivulet_expr::{aggregate::AggregateCall, Expr};
 
 use crate::ast::Emit;
 
@@ -27,6 +33,60 @@ pub struct QueryPlan {
     pub columns: Vec<OutputColumn>,
     pub emit: Option<Emit>,
     pub limit: Option<u32>,
+    /// GROUP BY: the columns are then over the aggregate row.
+    pub aggregate: Option<AggregatePlan>,
+}
+
+/// Columns of the aggregate row before the grouping keys: ROWTIME, WINDOWSTART, WINDOWEND.
+pub const AGGREGATE_ROW_PREFIX: usize = 3;
+
+/// The window shape of a windowed aggregation, sizes in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowShape {
+    Tumbling { size: u64 },
+    Hopping { size: u64, advance: u64 },
+}
+
+/// `WINDOW …` of an aggregation. Grace and retention are `None` when not written; the runtime
+/// applies ksqlDB's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowSpec {
+    pub shape: WindowShape,
+    pub grace: Option<u64>,
+    pub retention: Option<u64>,
+}
+
+impl WindowSpec {
+    /// The window size in milliseconds.
+    pub fn size(&self) -> u64 {
+        match self.shape {
+            WindowShape::Tumbling { size } | WindowShape::Hopping { size, .. } => size,
+        }
+    }
+
+    /// `TUMBLING` / `HOPPING` (DESCRIBE's `windowType`).
+    pub fn type_name(&self) -> &'static str {
+        match self.shape {
+            WindowShape::Tumbling { .. } => "TUMBLING",
+            WindowShape::Hopping { .. } => "HOPPING",
+        }
+    }
+}
+
+/// GROUP BY [WINDOW] [HAVING] of a query.
+#[derive(Debug, Clone)]
+pub struct AggregatePlan {
+    /// Grouping expressions over the scan row; their values are the result's key.
+    pub group_by: Vec<Expr>,
+    /// The grouping expressions as written (messages, EXPLAIN).
+    pub group_by_text: Vec<String>,
+    /// Aggregate calls, arguments over the scan row.
+    pub calls: Vec<AggregateCall>,
+    pub window: Option<WindowSpec>,
+    /// Over the aggregate row.
+    pub having: Option<Expr>,
+    /// Per grouping expression, the output column that holds it (a key column), if any.
+    pub key_columns: Vec<Option<usize>>,
 }
 
 impl QueryPlan {
@@ -57,12 +117,51 @@ impl fmt::Display for QueryPlan {
             writeln!(f, "Limit: {limit}")?;
         }
         writeln!(f, "Project: {}", columns.join(", "))?;
+        let mut indent = "  ".to_string();
+        if let Some(a) = &self.aggregate {
+            if let Some(h) = &a.having {
+                writeln!(f, "{indent}Having: {h}")?;
+                indent.push_str("  ");
+            }
+            let calls: Vec<String> = a.calls.iter().map(ToString::to_string).collect();
+            let keys: Vec<String> = a.group_by.iter().map(ToString::to_string).collect();
+            write!(
+                f,
+                "{indent}Aggregate: GROUP BY {} COMPUTE {}",
+                keys.join(", "),
+                calls.join(", ")
+            )?;
+            if let Some(w) = &a.window {
+                match w.shape {
+                    WindowShape::Tumbling { size } => {
+                        write!(f, " WINDOW TUMBLING (SIZE {size} ms")?
+                    }
+                    WindowShape::Hopping { size, advance } => write!(
+                        f,
+                        " WINDOW HOPPING (SIZE {size} ms, ADVANCE BY {advance} ms"
+                    )?,
+                }
+                if let Some(g) = w.grace {
+                    write!(f, ", GRACE PERIOD {g} ms")?;
+                }
+                f.write_str(")")?;
+            }
+            if self.emit == Some(Emit::Final) {
+                f.write_str(" EMIT FINAL")?;
+            }
+            writeln!(
+                f,
+                " (row: $0 ROWTIME, $1 WINDOWSTART, $2 WINDOWEND, then keys, then aggregates)"
+            )?;
+            indent.push_str("  ");
+        }
         if let Some(filter) = &self.filter {
-            writeln!(f, "  Filter: {filter}")?;
+            writeln!(f, "{indent}Filter: {filter}")?;
+            indent.push_str("  ");
         }
         write!(
             f,
-            "    Scan: {} {} (row: $0 ROWTIME, $1 ROWPARTITION, $2 ROWOFFSET, then its columns)",
+            "{indent}Scan: {} {} (row: $0 ROWTIME, $1 ROWPARTITION, $2 ROWOFFSET, then its columns)",
             if self.source_is_table {
                 "TABLE"
             } else {

@@ -13,15 +13,40 @@ use super::{
 };
 use crate::ast::{Expression, Query, SelectItem};
 
+/// Binds WHERE over the scan row.
+pub(super) fn bind_where(query: &Query, scope: &super::Scope) -> Result<Option<Expr>, PlanError> {
+    Ok(match &query.where_clause {
+        None => None,
+        Some(w) => {
+            let e = bind_expression(w, scope)?;
+            if e.data_type() != DataType::Boolean {
+                return Err(PlanError::new(format!(
+                    "Type error in WHERE expression: Should evaluate to boolean but is {w} ({}) instead.",
+                    e.data_type()
+                )));
+            }
+            Some(e)
+        }
+    })
+}
+
 /// Plans `query` against `catalog`.
 pub fn plan_query(query: &Query, catalog: &dyn SourceCatalog) -> Result<QueryPlan, PlanError> {
     if !query.from.joins.is_empty() {
         return Err(PlanError::new("Joins are not supported by Rivulet yet"));
     }
-    if query.window.is_some() || query.group_by.is_some() || query.having.is_some() {
-        return Err(PlanError::new(
-            "Windows, GROUP BY and HAVING are not supported by Rivulet yet",
-        ));
+    if query.group_by.is_none() {
+        if query.window.is_some() {
+            return Err(PlanError::new("WINDOW clause requires a GROUP BY clause."));
+        }
+        if query.having.is_some() {
+            return Err(PlanError::new("HAVING clause requires a GROUP BY clause."));
+        }
+        if query.emit == Some(crate::ast::Emit::Final) {
+            return Err(PlanError::new(
+                "EMIT FINAL is only supported for windowed aggregations.",
+            ));
+        }
     }
     if query.partition_by.is_some() {
         return Err(PlanError::new(
@@ -35,20 +60,11 @@ pub fn plan_query(query: &Query, catalog: &dyn SourceCatalog) -> Result<QueryPla
         .ok_or_else(|| PlanError::new(format!("{name} does not exist.")))?;
     let qualifier = from.alias.as_ref().map_or(name, |a| a.as_str());
     let scope = Scope::for_source(qualifier, &source.schema);
+    if let Some(group_by) = &query.group_by {
+        return super::aggregate::plan_aggregate(query, group_by, &source, qualifier, &scope);
+    }
 
-    let filter = match &query.where_clause {
-        None => None,
-        Some(w) => {
-            let e = bind_expression(w, &scope)?;
-            if e.data_type() != DataType::Boolean {
-                return Err(PlanError::new(format!(
-                    "Type error in WHERE expression: Should evaluate to boolean but is {w} ({}) instead.",
-                    e.data_type()
-                )));
-            }
-            Some(e)
-        }
-    };
+    let filter = bind_where(query, &scope)?;
 
     let mut columns = Vec::new();
     let mut unnamed = 0;
@@ -134,6 +150,7 @@ pub fn plan_query(query: &Query, catalog: &dyn SourceCatalog) -> Result<QueryPla
         columns,
         emit: query.emit,
         limit: query.limit,
+        aggregate: None,
     })
 }
 

@@ -1,0 +1,471 @@
+//! The aggregate operator: GROUP BY one or more expressions, optionally in TUMBLING or HOPPING
+//! windows, with HAVING and the projection applied to each result (reference 3.1–3.4, 3.10).
+//!
+//! - Event time: a row's time is its ROWTIME (`$0`), which the decoder already set from the
+//!   source's `TIMESTAMP` column when it has one. Stream time is the largest time seen, per
+//!   *shuffle partition*: the partition Kafka's partitioner gives the group's key bytes (the
+//!   partition of ksqlDB's repartition topic), so a record of one key can close another key's
+//!   windows on the same partition, as in ksqlDB.
+//! - A window closes when stream time ≥ end + grace (grace: GRACE PERIOD, else ksqlDB's
+//!   default `max(24 h − size, 0)`, except EMIT FINAL without GRACE PERIOD, which closes at the
+//!   window end as ksqlDB's suppression tests show). A record for a closed window is dropped
+//!   for that window and counted ([`AggregateOperator::late_dropped`]); a hopping record may
+//!   still update its other, open windows. Rows whose grouping value is NULL are dropped.
+//! - EMIT CHANGES: every update emits the (key, window) row at once (ksqlDB with caching off).
+//!   EMIT FINAL: a window's row is emitted once, when it closes, in (window end, key bytes)
+//!   order, with the latest record time of the window as its timestamp. Closed windows leave
+//!   the state in both modes, so memory holds open windows and live keys, not history.
+//! - HAVING false: EMIT CHANGES emits a tombstone (`row: None`) for the key and window, as
+//!   ksqlDB's table filter does; EMIT FINAL drops it (suppression drops tombstones).
+//! - An output's timestamp is the largest record time that went into its window (or group).
+//!
+//! State ([`AggregateState`]) is plain serde data keyed by the group's key bytes and window
+//! start, so a checkpoint can snapshot it. This operator owns grouping, windows and emission;
+//! it must not read or write the log, nor encode output values (runners do).
+
+use std::{
+    collections::{BTreeSet, HashMap},
+    hash::{BuildHasherDefault, Hasher},
+    sync::Arc,
+};
+
+use rivulet_core::Value;
+use rivulet_expr::{
+    aggregate::{Accumulator, StoredValue},
+    eval, eval_predicate,
+};
+use rivulet_log::partitioner::partition_for_key;
+use rivulet_sql::{planner::QueryPlan, Emit};
+use serde::{Deserialize, Serialize};
+
+use super::TimeWindows;
+
+/// Turns a group's key values into bytes: the state's map key, the partitioning input and,
+/// for a persistent query, the sink key (the inner key of a windowed key).
+pub type KeyCodec = Box<dyn FnMut(&[Value], &mut Vec<u8>) -> Result<(), String> + Send>;
+
+/// A small, fast, deterministic hasher for key bytes (FxHash's mixing).
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
+        }
+    }
+}
+
+type KeyMap<V> = HashMap<Vec<u8>, V, BuildHasherDefault<KeyHasher>>;
+
+/// One window (or, unwindowed, the group itself) of one group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowState {
+    /// Window start (0 when unwindowed).
+    pub start: i64,
+    /// Largest record time aggregated here: the output timestamp.
+    pub max_time: i64,
+    pub accumulators: Vec<Accumulator>,
+}
+
+/// One group: its key values and open windows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupState {
+    pub key: Vec<StoredValue>,
+    pub partition: u32,
+    pub windows: Vec<WindowState>,
+}
+
+/// Everything the operator remembers; serde, so it can be checkpointed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AggregateState {
+    /// Stream time per shuffle partition (`i64::MIN` before any record).
+    pub stream_time: Vec<i64>,
+    /// Groups by key bytes.
+    pub groups: HashMap<Vec<u8>, GroupState, BuildHasherDefault<KeyHasher>>,
+    /// Open windows per shuffle partition, by (close time, key bytes, start).
+    pub closing: Vec<BTreeSet<(i64, Vec<u8>, i64)>>,
+}
+
+/// One output change: an upsert (`row`) or a tombstone (`row: None`) of a key and window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The group's key bytes (the inner key of a windowed key).
+    pub key: Vec<u8>,
+    /// `(start, end)` of a windowed result.
+    pub window: Option<(i64, i64)>,
+    /// The shuffle partition (the sink partition when the sink has that many).
+    pub partition: u32,
+    pub timestamp: i64,
+    /// The projected output row; `None` for a tombstone.
+    pub row: Option<Vec<Value>>,
+}
+
+/// A row that could not be processed: the step and the message, for the processing log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub step: &'static str,
+    pub message: String,
+}
+
+/// GROUP BY [WINDOW] [HAVING] over rows of one source.
+pub struct AggregateOperator {
+    plan: Arc<QueryPlan>,
+    windows: Option<TimeWindows>,
+    emit_final: bool,
+    partitions: u32,
+    codec: KeyCodec,
+    state: AggregateState,
+    key_buffer: Vec<u8>,
+    key_values: Vec<Value>,
+    args: Vec<Vec<Value>>,
+    /// Records (times windows) dropped because their window had closed.
+    pub late_dropped: u64,
+    /// Rows dropped because a grouping value was NULL.
+    pub null_key_dropped: u64,
+    /// Rows or results that failed to evaluate since the caller last took them.
+    pub errors: Vec<RowError>,
+}
+
+impl AggregateOperator {
+    /// An operator for `plan` (which must have an aggregation), with `partitions` shuffle
+    /// partitions and `codec` for the key bytes.
+    pub fn new(plan: Arc<QueryPlan>, partitions: u32, codec: KeyCodec) -> Option<Self> {
+        let aggregate = plan.aggregate.as_ref()?;
+        let emit_final = plan.emit == Some(Emit::Final) && aggregate.window.is_some();
+        // EMIT FINAL without GRACE PERIOD closes windows at their end (reference 3.10).
+        let windows = aggregate.window.map(|mut w| {
+            if emit_final && w.grace.is_none() {
+                w.grace = Some(0);
+            }
+            TimeWindows::new(&w)
+        });
+        let partitions = partitions.max(1);
+        let calls = aggregate.calls.len();
+        Some(AggregateOperator {
+            windows,
+            emit_final,
+            partitions,
+            codec,
+            state: AggregateState {
+                stream_time: vec![i64::MIN; partitions as usize],
+                groups: KeyMap::default(),
+                closing: vec![BTreeSet::new(); partitions as usize],
+            },
+            key_buffer: Vec::with_capacity(64),
+            key_values: Vec::new(),
+            args: vec![Vec::new(); calls],
+            late_dropped: 0,
+            null_key_dropped: 0,
+            errors: Vec::new(),
+            plan,
+        })
+    }
+
+    /// The window definition of a windowed aggregation.
+    pub fn windows(&self) -> Option<&TimeWindows> {
+        self.windows.as_ref()
+    }
+
+    /// The state, for a checkpoint.
+    pub fn state(&self) -> &AggregateState {
+        &self.state
+    }
+
+    /// Replaces the state (restoring a checkpoint).
+    pub fn restore(&mut self, state: AggregateState) {
+        self.state = state;
+    }
+
+    /// Number of groups and open windows held.
+    pub fn size(&self) -> (usize, usize) {
+        let windows = self.state.groups.values().map(|g| g.windows.len()).sum();
+        (self.state.groups.len(), windows)
+    }
+
+    /// Aggregates one scan row (`[ROWTIME, ROWPARTITION, ROWOFFSET, columns…]`, WHERE already
+    /// applied), appending the changes it causes to `out`.
+    pub fn process(&mut self, row: &[Value], out: &mut Vec<Change>) {
+        let plan = self.plan.clone();
+        let Some(aggregate) = plan.aggregate.as_ref() else {
+            return;
+        };
+        self.key_values.clear();
+        for g in &aggregate.group_by {
+            match eval(g, row) {
+                Ok(Value::Null) => {
+                    self.null_key_dropped += 1;
+                    return;
+                }
+                Ok(v) => self.key_values.push(v),
+                Err(e) => {
+                    self.errors.push(RowError {
+                        step: "group by",
+                        message: e.to_string(),
+                    });
+                    return;
+                }
+            }
+        }
+        self.key_buffer.clear();
+        if let Err(message) = (self.codec)(&self.key_values, &mut self.key_buffer) {
+            self.errors.push(RowError {
+                step: "group by",
+                message,
+            });
+            return;
+        }
+        let time = match row.first() {
+            Some(Value::Bigint(t)) => *t,
+            _ => 0,
+        };
+        for (call, args) in aggregate.calls.iter().zip(self.args.iter_mut()) {
+            args.clear();
+            for a in &call.args {
+                args.push(match eval(a, row) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.errors.push(RowError {
+                            step: "aggregate",
+                            message: e.to_string(),
+                        });
+                        Value::Null
+                    }
+                });
+            }
+        }
+        let partition = partition_for_key(&self.key_buffer, self.partitions);
+        let p = partition as usize;
+        let stream_time = self.state.stream_time[p].max(time);
+        self.state.stream_time[p] = stream_time;
+
+        let group = match self.state.groups.get_mut(self.key_buffer.as_slice()) {
+            Some(g) => g,
+            None => self
+                .state
+                .groups
+                .entry(self.key_buffer.clone())
+                .or_insert_with(|| GroupState {
+                    key: self.key_values.iter().cloned().map(StoredValue).collect(),
+                    partition,
+                    windows: Vec::new(),
+                }),
+        };
+        match &self.windows {
+            None => {
+                if group.windows.is_empty() {
+                    group.windows.push(WindowState {
+                        start: 0,
+                        max_time: time,
+                        accumulators: aggregate.calls.iter().map(|c| c.init()).collect(),
+                    });
+                }
+                let w = &mut group.windows[0];
+                w.max_time = w.max_time.max(time);
+                for ((call, acc), args) in aggregate
+                    .calls
+                    .iter()
+                    .zip(w.accumulators.iter_mut())
+                    .zip(self.args.iter_mut())
+                {
+                    call.update(acc, args);
+                }
+                let w = &group.windows[0];
+                let key = &group.key;
+                if let Some(change) = result(
+                    &plan,
+                    &mut self.errors,
+                    key,
+                    w,
+                    None,
+                    &self.key_buffer,
+                    partition,
+                    false,
+                ) {
+                    out.push(change);
+                }
+            }
+            Some(windows) => {
+                let windows = *windows;
+                let starts: Vec<i64> = windows.starts(time).collect();
+                let last = starts.len().saturating_sub(1);
+                for (n, start) in starts.into_iter().enumerate() {
+                    if windows.close(start) <= stream_time {
+                        self.late_dropped += 1;
+                        continue;
+                    }
+                    let at = match group.windows.iter().position(|w| w.start == start) {
+                        Some(i) => i,
+                        None => {
+                            group.windows.push(WindowState {
+                                start,
+                                max_time: time,
+                                accumulators: aggregate.calls.iter().map(|c| c.init()).collect(),
+                            });
+                            self.state.closing[p].insert((
+                                windows.close(start),
+                                self.key_buffer.clone(),
+                                start,
+                            ));
+                            group.windows.len() - 1
+                        }
+                    };
+                    let w = &mut group.windows[at];
+                    w.max_time = w.max_time.max(time);
+                    for ((call, acc), args) in aggregate
+                        .calls
+                        .iter()
+                        .zip(w.accumulators.iter_mut())
+                        .zip(self.args.iter_mut())
+                    {
+                        if n == last {
+                            call.update(acc, args);
+                        } else {
+                            call.update(acc, &mut args.clone());
+                        }
+                    }
+                    if !self.emit_final {
+                        let w = &group.windows[at];
+                        if let Some(change) = result(
+                            &plan,
+                            &mut self.errors,
+                            &group.key,
+                            w,
+                            Some((start, windows.end(start))),
+                            &self.key_buffer,
+                            partition,
+                            false,
+                        ) {
+                            out.push(change);
+                        }
+                    }
+                }
+                self.close_windows(p, out);
+            }
+        }
+    }
+
+    /// Evicts the windows of shuffle partition `p` that stream time has closed, emitting each
+    /// one's final row under EMIT FINAL.
+    fn close_windows(&mut self, p: usize, out: &mut Vec<Change>) {
+        let Some(windows) = self.windows else {
+            return;
+        };
+        let now = self.state.stream_time[p];
+        while let Some(first) = self.state.closing[p].first() {
+            if first.0 > now {
+                break;
+            }
+            let Some((_, key, start)) = self.state.closing[p].pop_first() else {
+                break;
+            };
+            let Some(group) = self.state.groups.get_mut(&key) else {
+                continue;
+            };
+            let Some(at) = group.windows.iter().position(|w| w.start == start) else {
+                continue;
+            };
+            let w = group.windows.swap_remove(at);
+            if self.emit_final {
+                if let Some(change) = result(
+                    &self.plan,
+                    &mut self.errors,
+                    &group.key,
+                    &w,
+                    Some((start, windows.end(start))),
+                    &key,
+                    group.partition,
+                    true,
+                ) {
+                    out.push(change);
+                }
+            }
+            if group.windows.is_empty() {
+                self.state.groups.remove(&key);
+            }
+        }
+    }
+}
+
+/// The output of one group and window: HAVING, then the projection over the aggregate row.
+/// `None` when nothing is emitted (EMIT FINAL with HAVING false).
+#[allow(clippy::too_many_arguments)]
+fn result(
+    plan: &QueryPlan,
+    errors: &mut Vec<RowError>,
+    key: &[StoredValue],
+    w: &WindowState,
+    window: Option<(i64, i64)>,
+    key_bytes: &[u8],
+    partition: u32,
+    is_final: bool,
+) -> Option<Change> {
+    let aggregate = plan.aggregate.as_ref()?;
+    let mut row = Vec::with_capacity(3 + key.len() + w.accumulators.len());
+    row.push(Value::Bigint(w.max_time));
+    match window {
+        Some((s, e)) => {
+            row.push(Value::Bigint(s));
+            row.push(Value::Bigint(e));
+        }
+        None => {
+            row.push(Value::Null);
+            row.push(Value::Null);
+        }
+    }
+    row.extend(key.iter().map(|k| k.0.clone()));
+    for (call, acc) in aggregate.calls.iter().zip(&w.accumulators) {
+        row.push(call.result(acc));
+    }
+    let keep = match &aggregate.having {
+        None => true,
+        Some(h) => match eval_predicate(h, &row) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(RowError {
+                    step: "having",
+                    message: e.to_string(),
+                });
+                false
+            }
+        },
+    };
+    let projected = if keep {
+        let mut out = Vec::with_capacity(plan.columns.len());
+        for c in &plan.columns {
+            out.push(match eval(&c.expr, &row) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(RowError {
+                        step: "project",
+                        message: e.to_string(),
+                    });
+                    Value::Null
+                }
+            });
+        }
+        Some(out)
+    } else if is_final {
+        return None;
+    } else {
+        None
+    };
+    Some(Change {
+        key: key_bytes.to_vec(),
+        window,
+        partition,
+        timestamp: w.max_time,
+        row: projected,
+    })
+}

@@ -1,0 +1,14 @@
+//! Stateful operators, one per file, free of I/O: they take decoded rows and return changes;
+//! the query runners ([`crate::query`]) read the log, feed them and write what they return.
+//!
+//! - [`time_windows`]: which TUMBLING/HOPPING windows a timestamp falls in, grace and retention.
+//! - [`hash_aggregate`]: GROUP BY [WINDOW] [HAVING] with per-partition stream time, late-record
+//!   dropping, EMIT CHANGES / EMIT FINAL and eviction of closed windows.
+//!
+//! This module must not read or write the log, encode values or know about queries' lifecycles.
+
+pub mod hash_aggregate;
+pub mod time_windows;
+
+pub use hash_aggregate::{AggregateOperator, AggregateState, Change, KeyCodec};
+pub use time_windows::TimeWindows;
