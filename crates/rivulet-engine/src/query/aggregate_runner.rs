@@ -302,7 +302,8 @@ impl AggregateTask {
     fn process(&mut self, partition: u32, record: &LoggedRecord, changes: &mut Vec<Change>) {
         let row = match self.decoder.decode(partition, record) {
             Ok(DecodedRow::Row(row)) => row,
-            Ok(DecodedRow::Skip) => return,
+            // GROUP BY drops tombstones, as ksqlDB does.
+            Ok(DecodedRow::NullValue(_)) => return,
             Err(e) => {
                 let kind = ErrorKind::Deserialization { target: e.target };
                 self.report(

@@ -497,6 +497,11 @@ impl Log for EmbeddedLog {
         from_offset: i64,
     ) -> LogResult<Option<i64>> {
         let p = self.partition(topic, partition)?;
+        // A batch written but not yet durable (its append still waiting for the fsync) must be
+        // seen too: wait until everything written so far is durable, then scan.
+        if self.settings.fsync == FsyncPolicy::Always {
+            p.wait_durable(p.written_end()).await?;
+        }
         run_blocking(move || p.last_producer_sequence(producer, from_offset)).await
     }
 

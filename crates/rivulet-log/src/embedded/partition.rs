@@ -164,6 +164,11 @@ impl Partition {
         self.watermark.borrow().hw
     }
 
+    /// The offset the next appended record gets: one past everything written, visible or not.
+    pub fn written_end(&self) -> i64 {
+        self.writer.lock().next_offset
+    }
+
     /// The first retained offset.
     pub fn log_start(&self) -> i64 {
         self.segments.read().first().map_or(0, |s| s.base_offset())
