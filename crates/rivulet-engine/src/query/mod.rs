@@ -7,8 +7,10 @@ pub mod push;
 pub mod row_decoder;
 pub mod row_encoder;
 pub mod shared;
+pub mod shared_feed;
 
 pub use push::{PushQuery, StartFrom};
 pub use row_decoder::RowDecoder;
 pub use row_encoder::RowEncoder;
 pub use shared::{SharedPushQueries, Subscription};
+pub use shared_feed::{Batch, Delivery, Encode, FeedPolicy, FeedSubscription};
