@@ -1,11 +1,12 @@
 //! Prometheus metrics: records and bytes appended per topic, requests and latency per route,
-//! fsync latency of the log. Served as text on `GET /metrics`.
+//! fsync latency of the log, and the chart feed's SSE viewers (connected, events sent, events
+//! dropped by reason). Served as text on `GET /metrics`.
 
 use std::{sync::Arc, time::Duration};
 
 use prometheus_client::{
     encoding::{text::encode, EncodeLabelSet},
-    metrics::{counter::Counter, family::Family, histogram::Histogram},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
 
@@ -19,6 +20,12 @@ struct RequestLabels {
     method: String,
     route: String,
     status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DropLabels {
+    /// `coalesced` (left out of a paced batch) or `lagged` (lost by a viewer that fell behind).
+    reason: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -43,6 +50,10 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     request_seconds: Family<RouteLabels, Histogram>,
     fsync_seconds: Histogram,
+    sse_clients: Gauge,
+    sse_events_sent: Counter,
+    sse_coalesced: Counter,
+    sse_lagged: Counter,
 }
 
 impl Default for Metrics {
@@ -86,6 +97,32 @@ impl Metrics {
             "Latency of each fsync of the embedded log",
             fsync_seconds.clone(),
         );
+        let sse_clients = Gauge::default();
+        registry.register(
+            "sse_clients",
+            "Connected viewers of the SSE chart feed",
+            sse_clients.clone(),
+        );
+        let sse_events_sent = Counter::default();
+        registry.register(
+            "sse_events_sent",
+            "Events handed to SSE chart viewers, summed over viewers",
+            sse_events_sent.clone(),
+        );
+        let sse_dropped = Family::<DropLabels, Counter>::default();
+        registry.register(
+            "sse_events_dropped",
+            "Chart rows an SSE viewer did not get, summed over viewers: coalesced (more rows than a paced batch carries) or lagged (the viewer fell more than its queue behind)",
+            sse_dropped.clone(),
+        );
+        let sse_coalesced = sse_dropped
+            .get_or_create(&DropLabels {
+                reason: "coalesced",
+            })
+            .clone();
+        let sse_lagged = sse_dropped
+            .get_or_create(&DropLabels { reason: "lagged" })
+            .clone();
         Metrics {
             registry,
             records_appended,
@@ -93,7 +130,40 @@ impl Metrics {
             requests,
             request_seconds,
             fsync_seconds,
+            sse_clients,
+            sse_events_sent,
+            sse_coalesced,
+            sse_lagged,
         }
+    }
+
+    /// An SSE chart viewer connected.
+    pub fn sse_client_came(&self) {
+        self.sse_clients.inc();
+    }
+
+    /// An SSE chart viewer went.
+    pub fn sse_client_gone(&self) {
+        self.sse_clients.dec();
+    }
+
+    /// A batch handed to one SSE viewer: its events, and the rows that viewer missed before it.
+    pub fn sse_delivery(&self, sent: u64, coalesced: u64, lagged: u64) {
+        self.sse_events_sent.inc_by(sent);
+        if coalesced > 0 {
+            self.sse_coalesced.inc_by(coalesced);
+        }
+        if lagged > 0 {
+            self.sse_lagged.inc_by(lagged);
+        }
+    }
+
+    /// Events SSE viewers were handed, and rows they missed (coalesced + lagged), so far.
+    pub fn sse_totals(&self) -> (u64, u64) {
+        (
+            self.sse_events_sent.get(),
+            self.sse_coalesced.get() + self.sse_lagged.get(),
+        )
     }
 
     /// Counts an append of `records` records carrying `bytes` bytes to `topic`.

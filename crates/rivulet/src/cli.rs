@@ -221,6 +221,18 @@ pub enum BenchCommand {
         /// Distinct simulated phones in the bodies
         #[arg(long, default_value_t = 16)]
         devices: usize,
+        /// SSE clients reading `--sse-path` during the run (events counted, drops from /metrics)
+        #[arg(long, default_value_t = 0)]
+        sse_clients: usize,
+        /// The SSE feed the clients read; `{i}` becomes the client's number
+        #[arg(long, default_value = "/chart-data/{i}")]
+        sse_path: String,
+        /// Alternate runs without and with this many SSE clients; print medians and their ratio
+        #[arg(long)]
+        compare_sse_clients: Option<usize>,
+        /// Runs of each variant with --compare-sse-clients
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
         /// Print the result as one JSON line
         #[arg(long)]
         json: bool,

@@ -10,12 +10,14 @@ pub mod record_formatter;
 pub mod row_decoder;
 pub mod row_encoder;
 pub mod shared;
+pub mod shared_feed;
 
 pub use print::PrintQuery;
 pub use push::{PushQuery, StartFrom};
 pub use row_decoder::RowDecoder;
 pub use row_encoder::RowEncoder;
 pub use shared::{SharedPushQueries, Subscription};
+pub use shared_feed::{Batch, Delivery, Encode, FeedPolicy, FeedSubscription};
 
 /// What a statement on a query endpoint runs: a push query's rows or PRINT's text lines.
 pub enum QueryStream {

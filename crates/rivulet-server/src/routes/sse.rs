@@ -1,7 +1,20 @@
-//! Server-Sent Events: `GET /chart-data/{client_id}`, the phone-stream dashboard's feed exactly
-//! as the seed backend sent it, and `GET /query-sse?sql=…`, any push query as SSE (a `schema`
-//! event, then one JSON object per row keyed by column name). Clients watching from latest share
-//! one running query per SQL text (`Engine::subscribe_push`), so many viewers cost one query.
+//! Server-Sent Events: `GET /chart-data/{client_id}`, the phone-stream dashboard's feed with each
+//! event exactly as the seed backend sent it, and `GET /query-sse?sql=…`, any push query as SSE
+//! (a `schema` event, then one JSON object per row keyed by column name). Clients watching from
+//! latest share one running query per SQL text (`Engine::subscribe_push`), so many viewers cost
+//! one query.
+//!
+//! The chart feed is built for many viewers of a fast stream (a chart cannot draw thousands of
+//! points a second per phone anyway): all its viewers share one encoded feed of the query
+//! (`rivulet_engine::query::shared_feed`) that formats each row's event ONCE, as shared bytes,
+//! and paces it — at most one batch per [`CHART_FEED`]`.interval` (a row after a quiet spell
+//! goes out at once) and at most `max_rows` events per batch; of more rows, an evenly spaced
+//! selection ending with the newest is sent and the rest are *coalesced* away. Each viewer reads
+//! through a bounded queue of `queue_batches` batches: a viewer that does not keep up loses its
+//! oldest batches (*lagged*), never slowing the query, ingest or the other viewers. Both kinds
+//! of drop are counted per viewer in `rivulet_sse_events_dropped_total{reason}` and the events
+//! written in `rivulet_sse_events_sent_total` (`/metrics`). A large batch is written as one body
+//! chunk (its events end to end, joined once for all viewers), a small one a chunk per event.
 
 use std::{convert::Infallible, sync::Arc, time::Duration, time::SystemTime};
 
@@ -15,12 +28,30 @@ use rivulet_connect::phone_chart::{
     chart_event, ping_event, PING_SECONDS, SEED_PUSH_QUERY, SEED_STREAM_CREATE,
 };
 use rivulet_core::{Schema, Value};
-use rivulet_engine::{PushQuery, Session, Subscription};
+use rivulet_engine::{
+    query::{FeedPolicy, FeedSubscription},
+    PushQuery, Session, Subscription,
+};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::ksql::generic_error;
-use crate::{rest_value::row_object, AppState};
+use crate::{rest_value::row_object, AppState, Metrics};
+
+/// The chart feed's pacing: up to 20 batches a second (20 chart updates) of up to 50 events
+/// each (1,000 events/s per viewer at most, shared by its phones; a phone's chart keeps 200
+/// points), and 64 batches (3 s at full pace) of queue per viewer before its oldest are dropped.
+/// Each batch costs a viewer a wake-up and a write, so fewer, fuller batches are cheaper.
+pub const CHART_FEED: FeedPolicy = FeedPolicy {
+    interval: Duration::from_millis(50),
+    max_rows: 50,
+    queue_batches: 64,
+};
+
+/// Batches of up to this many events are written one chunk per event (what simple clients
+/// expect at a trickle); larger ones, the fast-stream case, as one chunk, so that a viewer
+/// costs one chunk and one write per batch rather than per event.
+const CHUNK_PER_EVENT_UP_TO: usize = 8;
 
 fn sse_response(body: Body) -> Response {
     (
@@ -130,6 +161,70 @@ pub async fn ensure_phone_stream(state: &AppState) -> Result<(), Response> {
     }
 }
 
+/// One chart row as the seed's `new_message` event, formatted once for every viewer.
+fn chart_row_event(_: &Schema, row: &[Value]) -> Bytes {
+    let num = |v: Option<&Value>| v.and_then(Value::as_f64);
+    Bytes::from(chart_event(
+        row.first().and_then(Value::as_str),
+        row.get(1).and_then(Value::as_i64),
+        num(row.get(2)),
+        num(row.get(3)),
+        num(row.get(4)),
+    ))
+}
+
+/// One viewer of the chart feed: its current batch and the next of its events to hand to the
+/// connection, and the server's counters.
+struct ChartViewer {
+    feed: FeedSubscription,
+    batch: Option<Arc<rivulet_engine::query::Batch>>,
+    next: usize,
+    metrics: Arc<Metrics>,
+}
+
+impl Drop for ChartViewer {
+    /// A viewer that goes while behind (one that stopped reading, say) has its lost rows
+    /// counted now, as it cannot be told at a next delivery.
+    fn drop(&mut self) {
+        self.metrics.sse_delivery(0, 0, self.feed.lost_now());
+        self.metrics.sse_client_gone();
+    }
+}
+
+impl ChartViewer {
+    /// The next event (one body chunk), a ping after `PING_SECONDS` without one, or `None` when
+    /// the query ended.
+    async fn next(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(batch) = &self.batch {
+                if batch.events.len() > CHUNK_PER_EVENT_UP_TO {
+                    let all = batch.joined.clone();
+                    self.batch = None;
+                    return Some(all);
+                }
+                if let Some(event) = batch.events.get(self.next) {
+                    self.next += 1;
+                    return Some(event.clone());
+                }
+                self.batch = None;
+            }
+            match tokio::time::timeout(Duration::from_secs(PING_SECONDS), self.feed.next()).await {
+                Ok(Some(delivery)) => {
+                    self.metrics.sse_delivery(
+                        delivery.batch.events.len() as u64,
+                        delivery.coalesced,
+                        delivery.lagged,
+                    );
+                    self.batch = Some(delivery.batch);
+                    self.next = 0;
+                }
+                Ok(None) => return None,
+                Err(_) => return Some(Bytes::from(ping_event(SystemTime::now()))),
+            }
+        }
+    }
+}
+
 pub async fn chart_data(State(state): State<AppState>, Path(_client_id): Path<String>) -> Response {
     if let Err(r) = ensure_phone_stream(&state).await {
         return r;
@@ -138,22 +233,18 @@ pub async fn chart_data(State(state): State<AppState>, Path(_client_id): Path<St
         Ok(s) => s,
         Err(e) => return generic_error(e.code, e.message),
     };
-    let body = event_stream(
-        Rows::Shared(subscription),
-        None,
-        |_, row| {
-            let num = |v: Option<&Value>| v.and_then(Value::as_f64);
-            chart_event(
-                row.first().and_then(Value::as_str),
-                row.get(1).and_then(Value::as_i64),
-                num(row.get(2)),
-                num(row.get(3)),
-                num(row.get(4)),
-            )
-        },
-        || ping_event(SystemTime::now()),
-    );
-    sse_response(body)
+    state.metrics.sse_client_came();
+    let viewer = ChartViewer {
+        feed: subscription.feed("phone-chart", chart_row_event, CHART_FEED),
+        batch: None,
+        next: 0,
+        metrics: state.metrics.clone(),
+    };
+    let stream = futures::stream::unfold(viewer, |mut viewer| async move {
+        let event = viewer.next().await?;
+        Some((Ok::<_, Infallible>(event), viewer))
+    });
+    sse_response(Body::from_stream(stream))
 }
 
 #[derive(Deserialize)]

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_latency;
+mod bench_sse;
 mod demo;
 mod server;
 mod simulate;
