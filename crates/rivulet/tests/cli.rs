@@ -263,7 +263,8 @@ async fn demo_runs_with_nothing_set_up_and_fills_the_phone_topic() {
     );
     let mut readings = Vec::new();
     for _ in 0..100 {
-        readings = http.read_all("raw-temp-data", 0).await;
+        // The demo declares RAW_TEMPERATURE over the topic: read the records as stored.
+        readings = http.read_all_raw("raw-temp-data", 0).await;
         if readings.len() >= 2 {
             break;
         }
@@ -289,7 +290,49 @@ async fn demo_runs_with_nothing_set_up_and_fills_the_phone_topic() {
         .flatten()
         .filter_map(|s| s["name"].as_str())
         .collect();
-    assert_eq!(names, ["KSQL_PROCESSING_LOG", "SMARTPHONE_SENSOR_STREAM"]);
+    assert_eq!(
+        names,
+        [
+            "JOIN_EVENTS",
+            "KSQL_PROCESSING_LOG",
+            "RAW_TEMPERATURE",
+            "SMARTPHONE_SENSOR_STREAM"
+        ]
+    );
+
+    // The seed pipelines run: four persistent aggregations, and the fleet's per-device table
+    // (EMIT CHANGES) fills as the fleet simulator's events arrive.
+    let (_, queries) = http
+        .post("/ksql", &serde_json::json!({"ksql": "SHOW QUERIES;"}))
+        .await
+        .unwrap();
+    let mut ids: Vec<&str> = queries[0]["queries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|q| q["queryType"] == "PERSISTENT" && q["state"] == "RUNNING")
+        .filter_map(|q| q["id"].as_str())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids.len(), 4, "{queries}");
+    assert!(ids[0].starts_with("CTAS_AGG_TEMPERATURE_"), "{ids:?}");
+    let mut latest = Vec::new();
+    for _ in 0..100 {
+        latest = http.read_all("DEVICE_WINAGG_STATUS_PERDEVICE", 0).await;
+        if !latest.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !latest.is_empty(),
+        "the fleet's per-device table stayed empty"
+    );
+    assert!(
+        latest[0]["value"]["LATITUDE"].is_number(),
+        "{:?}",
+        latest[0]
+    );
     let authority = demo.url.trim_start_matches("http://").to_string();
     let feed = tokio::time::timeout(Duration::from_secs(20), async move {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};

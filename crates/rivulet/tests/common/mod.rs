@@ -156,12 +156,22 @@ impl Http {
 
     /// Every record of a partition, read page by page.
     pub async fn read_all(&self, topic: &str, partition: u32) -> Vec<Value> {
+        self.read_pages(topic, partition, "").await
+    }
+
+    /// Every record of a partition as stored, even when a stream or table is declared over it.
+    #[allow(dead_code)]
+    pub async fn read_all_raw(&self, topic: &str, partition: u32) -> Vec<Value> {
+        self.read_pages(topic, partition, "&raw=true").await
+    }
+
+    async fn read_pages(&self, topic: &str, partition: u32, extra: &str) -> Vec<Value> {
         let mut out = Vec::new();
         let mut offset = 0;
         loop {
             let (status, page) = self
                 .get(&format!(
-                    "/topics/{topic}/records?partition={partition}&offset={offset}&limit=1000"
+                    "/topics/{topic}/records?partition={partition}&offset={offset}&limit=1000{extra}"
                 ))
                 .await;
             assert_eq!(status, 200, "{page}");

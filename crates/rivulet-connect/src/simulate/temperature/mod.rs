@@ -78,10 +78,11 @@ impl TemperatureSimConfig {
         self
     }
 
-    /// Where the records go: `{url}/topics/{topic}/records`.
+    /// Where the records go: `{url}/topics/{topic}/records?raw=true` — raw, as the tutorial's
+    /// Kafka producer writes them, even when a stream is declared over the topic.
     pub fn records_url(&self) -> String {
         format!(
-            "{}/topics/{}/records",
+            "{}/topics/{}/records?raw=true",
             self.url.trim_end_matches('/'),
             self.topic
         )
@@ -249,7 +250,7 @@ mod tests {
         assert_eq!(c.topic, "raw-temp-data");
         assert_eq!(
             c.records_url(),
-            "http://127.0.0.1:8088/topics/raw-temp-data/records"
+            "http://127.0.0.1:8088/topics/raw-temp-data/records?raw=true"
         );
         let sim = TemperatureSimulator::new(&c, T0_US);
         assert_eq!(
