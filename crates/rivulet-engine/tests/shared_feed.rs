@@ -109,6 +109,7 @@ async fn a_subscriber_that_does_not_read_loses_its_oldest_batches_and_slows_nobo
     let (_dir, log, engine) = setup().await;
     let policy = FeedPolicy {
         interval: Duration::from_millis(2),
+        deliveries_per_second: u32::MAX,
         max_rows: 1000,
         queue_batches: 8,
     };
@@ -175,6 +176,7 @@ async fn rows_faster_than_the_pace_are_coalesced_keeping_the_newest() {
     let (_dir, log, engine) = setup().await;
     let policy = FeedPolicy {
         interval: Duration::from_millis(200),
+        deliveries_per_second: u32::MAX,
         max_rows: 10,
         queue_batches: 8,
     };

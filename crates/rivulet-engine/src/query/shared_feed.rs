@@ -6,9 +6,12 @@
 //! It owns the pacing and the per-subscriber queue, not the format (the encoder's) nor HTTP:
 //!
 //! * **Batches.** A batch goes out as soon as a row arrives, unless the previous one went out
-//!   less than [`FeedPolicy::interval`] ago; then the rows that arrive meanwhile go out together
-//!   at the end of the interval. At a trickle a row is never held back; under load there is at
-//!   most one batch per interval.
+//!   less than the feed's interval ago; then the rows that arrive meanwhile go out together at
+//!   the end of the interval. The interval grows with the viewers: it is the longer of
+//!   [`FeedPolicy::interval`] and viewers ÷ [`FeedPolicy::deliveries_per_second`], so one viewer
+//!   gets every row at once (sub-millisecond latency at a thousand rows a second) while a
+//!   hundred viewers of a fast stream share a bounded number of writes per second. At a trickle a
+//!   row is never held back.
 //! * **Coalescing.** A batch carries at most [`FeedPolicy::max_rows`] rows. When more arrived
 //!   since the last batch, an evenly spaced selection of them, always ending with the newest, is
 //!   encoded and the others are left out (counted per subscriber as *coalesced*). Only the kept
@@ -46,8 +49,11 @@ pub type Encode = fn(&Schema, &[Value]) -> Bytes;
 /// How a feed paces, coalesces and queues its batches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FeedPolicy {
-    /// Shortest time between two batches.
+    /// Shortest time between two batches, whatever the number of viewers.
     pub interval: Duration,
+    /// Batches a second the feed delivers over all its viewers together, at most: with `n`
+    /// viewers, batches go out at most every `n / deliveries_per_second` seconds.
+    pub deliveries_per_second: u32,
     /// Most rows in one batch; of more, an evenly spaced selection ending with the newest.
     pub max_rows: usize,
     /// Batches a subscriber may have waiting before it loses its oldest.
@@ -238,7 +244,9 @@ async fn run(
             Err(RecvError::Closed) => return,
         }
         if let Some(last) = last_batch {
-            tokio::time::sleep_until(last + policy.interval).await;
+            let viewers = tx.receiver_count().max(1) as u32;
+            let shared = Duration::from_secs(1) * viewers / policy.deliveries_per_second.max(1);
+            tokio::time::sleep_until(last + policy.interval.max(shared)).await;
         }
         while pending.len() < MAX_PENDING {
             match rows.try_recv() {
