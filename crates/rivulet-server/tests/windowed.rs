@@ -189,3 +189,77 @@ async fn push_query_over_a_windowed_table_shows_window_bounds() {
         json!([20_000, "a", 0])
     );
 }
+
+/// The value of the sample `name` (with its labels, exactly as rendered) in `/metrics`.
+async fn metric(app: &Router, name: &str) -> Option<f64> {
+    let (status, text) = call(app, "GET", "/metrics", String::new()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(text.matches("# EOF").count(), 1, "{text}");
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
+/// Polls `/metrics` until `name` reaches `want`.
+async fn metric_reaches(app: &Router, name: &str, want: f64) {
+    let wait = async {
+        while metric(app, name).await != Some(want) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    if tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .is_err()
+    {
+        let (_, text) = call(app, "GET", "/metrics", String::new()).await;
+        panic!("{name} did not reach {want} within 10 s:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_late_records_and_processing_log_entries() {
+    let (_dir, app) = app().await;
+    ksql(&app, ORDERS).await;
+    ksql(&app, "CREATE TABLE late_sums WITH (kafka_topic='late_sums') AS SELECT item_id, SUM(quantity) AS total FROM orders WINDOW TUMBLING (SIZE 20 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY item_id EMIT CHANGES;").await;
+    let (_, text) = call(&app, "GET", "/metrics", String::new()).await;
+    let id = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("rivulet_late_records_dropped_total{query=\"")?
+                .split('"')
+                .next()
+        })
+        .unwrap_or_else(|| panic!("a late-records sample per query:\n{text}"))
+        .to_string();
+    assert!(id.starts_with("CTAS_LATE_SUMS"), "{id}");
+    let late = format!("rivulet_late_records_dropped_total{{query=\"{id}\"}}");
+    assert_eq!(metric(&app, &late).await, Some(0.0));
+    let before = metric(&app, "rivulet_processing_log_records_total")
+        .await
+        .expect("processing log counter");
+    assert_eq!(
+        metric(&app, "rivulet_processing_log_records_dropped_total").await,
+        Some(0.0)
+    );
+
+    // Stream time 25 s closes [0, 20 s) (grace 0): the records at 1 s and 2 s come late.
+    for (ts, q) in [(25_000, 1), (1_000, 2), (2_000, 3), (30_000, 4)] {
+        ksql(
+            &app,
+            &format!("INSERT INTO orders (ROWTIME, item_id, quantity) VALUES ({ts}, 'a', {q});"),
+        )
+        .await;
+    }
+    records(&app, "late_sums", 2).await;
+    metric_reaches(&app, &late, 2.0).await;
+
+    // A value the JSON format cannot read goes to the processing log.
+    let (status, text) = call(
+        &app,
+        "POST",
+        "/topics/orders/records?raw=true",
+        json!({"records": [{"key": "a", "value": "not json {"}]}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    metric_reaches(&app, "rivulet_processing_log_records_total", before + 1.0).await;
+}
