@@ -24,7 +24,7 @@ use tokio::{
 };
 
 use super::{
-    push_aggregate::{AggregatePushTask, Cursor},
+    push_aggregate::{AggregatePushTask, Cursor, ToClient},
     row_decoder::{DecodedRow, RowDecoder},
 };
 use crate::{
@@ -195,8 +195,10 @@ pub async fn start(
             source,
             plan.clone(),
             partitions.len() as u32,
-            tx.clone(),
-            errors.clone(),
+            ToClient {
+                tx: tx.clone(),
+                errors: errors.clone(),
+            },
         )?;
         let cursors = partitions
             .iter()

@@ -49,6 +49,12 @@ pub(crate) struct Cursor {
     pub offset: i64,
 }
 
+/// Where the rows go: the client's channel, and the query's error counter.
+pub(crate) struct ToClient {
+    pub tx: mpsc::Sender<Vec<Value>>,
+    pub errors: Arc<AtomicU64>,
+}
+
 /// The single task of an aggregate push query.
 pub(crate) struct AggregatePushTask {
     log: Arc<dyn Log>,
@@ -71,9 +77,9 @@ impl AggregatePushTask {
         source: &Source,
         plan: Arc<QueryPlan>,
         partitions: u32,
-        tx: mpsc::Sender<Vec<Value>>,
-        errors: Arc<AtomicU64>,
+        to_client: ToClient,
     ) -> Result<AggregatePushTask, EngineError> {
+        let ToClient { tx, errors } = to_client;
         let key_columns = plan
             .aggregate
             .as_ref()
@@ -110,8 +116,8 @@ impl AggregatePushTask {
         let mut changes = Vec::new();
         loop {
             let mut idle = true;
-            for i in 0..cursors.len() {
-                let (partition, offset) = (cursors[i].partition, cursors[i].offset);
+            for cursor in cursors.iter_mut() {
+                let (partition, offset) = (cursor.partition, cursor.offset);
                 let batch = match self.log.read(&self.topic, partition, offset, limits).await {
                     Ok(b) => b,
                     Err(e) => {
@@ -119,7 +125,7 @@ impl AggregatePushTask {
                         return;
                     }
                 };
-                cursors[i].offset = batch.next_offset;
+                cursor.offset = batch.next_offset;
                 if batch.records.is_empty() {
                     continue;
                 }
