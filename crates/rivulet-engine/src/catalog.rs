@@ -182,7 +182,44 @@ impl Source {
             .iter()
             .filter(|c| c.kind == ColumnKind::Key)
     }
+
+    /// Where a windowed source's `WINDOWSTART`, `WINDOWEND` go in its query schema: right after
+    /// the last key column (ksqlDB's `SELECT *` order: keys, window bounds, values). `None` for
+    /// unwindowed sources.
+    pub fn window_columns_at(&self) -> Option<usize> {
+        self.window?;
+        Some(
+            self.schema
+                .columns
+                .iter()
+                .rposition(|c| c.kind == ColumnKind::Key)
+                .map_or(0, |i| i + 1),
+        )
+    }
+
+    /// The columns queries over this source see: the declared schema, with `WINDOWSTART` and
+    /// `WINDOWEND` (BIGINT, read from the windowed key) for a windowed table.
+    pub fn query_schema(&self) -> rivulet_core::Schema {
+        let Some(at) = self.window_columns_at() else {
+            return self.schema.clone();
+        };
+        let mut columns = self.schema.columns.clone();
+        for (i, name) in WINDOW_BOUND_COLUMNS.iter().enumerate() {
+            columns.insert(
+                at + i,
+                rivulet_core::Column::new(
+                    (*name).to_string(),
+                    rivulet_core::DataType::Bigint,
+                    ColumnKind::Value,
+                ),
+            );
+        }
+        rivulet_core::Schema::new(columns)
+    }
 }
+
+/// The window bound columns of a windowed source's query schema, in order.
+pub const WINDOW_BOUND_COLUMNS: [&str; 2] = ["WINDOWSTART", "WINDOWEND"];
 
 /// Every source by name.
 #[derive(Debug, Clone, Default)]
@@ -230,7 +267,7 @@ impl rivulet_sql::planner::SourceCatalog for Catalog {
         self.get(name).map(|s| rivulet_sql::planner::PlannedSource {
             name: s.name.clone(),
             is_table: s.kind == SourceKind::Table,
-            schema: s.schema.clone(),
+            schema: s.query_schema(),
         })
     }
 }

@@ -313,6 +313,18 @@ impl Engine {
         self.state.lock().await.queries.keys().cloned().collect()
     }
 
+    /// The counters of each running persistent query, by id (read by `/metrics` at scrape time).
+    pub async fn persistent_query_stats(
+        &self,
+    ) -> Vec<(String, Arc<crate::query::persistent::QueryStats>)> {
+        let state = self.state.lock().await;
+        state
+            .queries
+            .iter()
+            .filter_map(|(id, q)| Some((id.clone(), q.running.as_ref()?.stats.clone())))
+            .collect()
+    }
+
     /// Stops every persistent query's tasks (they stay registered in the command log and start
     /// again at the next open). Call before dropping the engine to release the log.
     pub async fn shutdown(&self) {

@@ -40,5 +40,5 @@ pub use engine::{Engine, EngineConfig, ScriptFailure};
 pub use entity::Entity;
 pub use error::EngineError;
 pub use query::{PrintQuery, PushQuery, QueryStream, StartFrom, Subscription};
-pub use row_writer::{NameRule, RowReader, RowWriter, WriteError};
+pub use row_writer::{KeyWindow, NameRule, RowReader, RowWriter, WriteError};
 pub use session::Session;

@@ -22,7 +22,7 @@ use std::{
 
 use bytes::Bytes;
 use rivulet_core::{Column, ColumnKind, Record, Schema, Value};
-use rivulet_format::{Format, FormatError, Serde};
+use rivulet_format::{decode_windowed_key, Format, FormatError, Serde, WindowKind};
 use rivulet_log::{partitioner::partition_for_key, Log, LogError};
 use serde_json::{Map, Value as Json};
 use thiserror::Error;
@@ -357,11 +357,32 @@ fn field_error(e: FormatError) -> WriteError {
 
 /// Decodes a record's key and value bytes of one source for display: the key columns and the
 /// value columns, or the reason one part could not be decoded.
+///
+/// For a windowed table the key bytes are Kafka Streams' windowed layout (see
+/// [`rivulet_format::decode_windowed_key`]): [`RowReader::key`] decodes the inner key and
+/// [`RowReader::window`] reads the window bounds.
 pub struct RowReader {
     key: Serde,
     value: Serde,
     keys: Vec<Column>,
     values: Vec<Column>,
+    window: Option<WindowKind>,
+}
+
+/// The windowed-key layout of a table windowed by `spec` (time windows carry only the start).
+pub fn window_kind(spec: &rivulet_sql::planner::WindowSpec) -> WindowKind {
+    let size_ms = i64::try_from(spec.size()).unwrap_or(i64::MAX);
+    match spec.shape {
+        rivulet_sql::planner::WindowShape::Tumbling { .. } => WindowKind::Tumbling { size_ms },
+        rivulet_sql::planner::WindowShape::Hopping { .. } => WindowKind::Hopping { size_ms },
+    }
+}
+
+/// The window of one record's key: `[start, end)` in epoch milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyWindow {
+    pub start: i64,
+    pub end: i64,
 }
 
 /// One decoded part of a record.
@@ -406,6 +427,7 @@ impl RowReader {
             value,
             keys,
             values,
+            window: source.window.as_ref().map(window_kind),
         })
     }
 
@@ -417,8 +439,28 @@ impl RowReader {
         &self.values
     }
 
+    /// Whether keys of this source carry a window.
+    pub fn is_windowed(&self) -> bool {
+        self.window.is_some()
+    }
+
+    /// The key columns of a record (the inner key when the source is windowed).
     pub fn key(&self, bytes: Option<&[u8]>) -> ReadPart {
-        Self::part(&self.key, bytes)
+        match (self.window, bytes) {
+            (Some(kind), Some(bytes)) => match decode_windowed_key(bytes, kind) {
+                Ok((inner, _, _)) => Self::part(&self.key, Some(inner)),
+                Err(e) => ReadPart::Error(e.to_string()),
+            },
+            _ => Self::part(&self.key, bytes),
+        }
+    }
+
+    /// The window a record's key carries; `None` for unwindowed sources, null keys and keys
+    /// too short or otherwise malformed for the window layout.
+    pub fn window(&self, bytes: Option<&[u8]>) -> Option<KeyWindow> {
+        let kind = self.window?;
+        let (_, start, end) = decode_windowed_key(bytes?, kind).ok()?;
+        Some(KeyWindow { start, end })
     }
 
     pub fn value(&self, bytes: Option<&[u8]>) -> ReadPart {

@@ -1,8 +1,15 @@
 //! Prometheus metrics: records and bytes appended per topic, requests and latency per route,
 //! fsync latency of the log, and the chart feed's SSE viewers (connected, events sent, events
 //! dropped by reason). Served as text on `GET /metrics`.
+//!
+//! Engine counters (records dropped as late by each windowed aggregation, processing log entries
+//! written and dropped) live in the engine; [`Metrics::render_with_engine`] reads them at scrape
+//! time and appends them to the exposition.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{atomic::Ordering, Arc},
+    time::Duration,
+};
 
 use prometheus_client::{
     encoding::{text::encode, EncodeLabelSet},
@@ -13,6 +20,11 @@ use prometheus_client::{
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TopicLabels {
     topic: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct QueryLabels {
+    query: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -208,6 +220,48 @@ impl Metrics {
         let mut out = String::new();
         // Writing into a String cannot fail.
         let _ = encode(&mut out, &self.registry);
+        out
+    }
+
+    /// The exposition with the engine's counters as they are now: late records dropped per
+    /// persistent query, processing log entries written and dropped.
+    pub async fn render_with_engine(&self, engine: &rivulet_engine::Engine) -> String {
+        let mut registry = Registry::with_prefix("rivulet");
+        let late = Family::<QueryLabels, Counter>::default();
+        registry.register(
+            "late_records_dropped",
+            "Records a windowed aggregation dropped because their window had closed (window end + grace <= stream time), per persistent query",
+            late.clone(),
+        );
+        for (query, stats) in engine.persistent_query_stats().await {
+            late.get_or_create(&QueryLabels { query })
+                .inc_by(stats.late_dropped.load(Ordering::Relaxed));
+        }
+        let stats = engine.processing_log().stats();
+        let written = Counter::<u64>::default();
+        written.inc_by(stats.written.load(Ordering::Relaxed));
+        registry.register(
+            "processing_log_records",
+            "Entries written to the processing log topic",
+            written,
+        );
+        let dropped = Counter::<u64>::default();
+        dropped.inc_by(stats.dropped.load(Ordering::Relaxed));
+        registry.register(
+            "processing_log_records_dropped",
+            "Processing log entries dropped because the writer was behind or the topic could not be written",
+            dropped,
+        );
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
+        let mut engine_part = String::new();
+        let _ = encode(&mut engine_part, &registry);
+        // One exposition ends with a single `# EOF`.
+        if let Some(body) = out.strip_suffix("# EOF\n") {
+            out.truncate(body.len());
+        }
+        out.push_str(&engine_part);
         out
     }
 }

@@ -8,7 +8,9 @@
 //! This module must not read or write the log, encode values or know about queries' lifecycles.
 
 pub mod hash_aggregate;
+pub mod session_windows;
 pub mod time_windows;
 
 pub use hash_aggregate::{AggregateOperator, AggregateState, Change, KeyCodec};
+pub use session_windows::{SessionChange, SessionOperator};
 pub use time_windows::TimeWindows;

@@ -6,6 +6,7 @@ pub mod aggregate_runner;
 pub mod persistent;
 pub mod print;
 pub mod push;
+pub mod push_aggregate;
 pub mod record_formatter;
 pub mod row_decoder;
 pub mod row_encoder;

@@ -2,7 +2,8 @@
 //! the latest (or earliest) offset, decodes, filters and projects each record, and sends the
 //! rows to the client's channel until the client goes, the query is closed, or its LIMIT is
 //! reached. A record that fails to decode or evaluate is counted and goes to the processing log
-//! ([`crate::processing_log`]); the query goes on.
+//! ([`crate::processing_log`]); the query goes on. A query with GROUP BY runs one aggregating
+//! task over all partitions instead ([`super::push_aggregate`]).
 
 use std::{
     collections::HashMap,
@@ -22,7 +23,10 @@ use tokio::{
     task::JoinHandle,
 };
 
-use super::row_decoder::{DecodedRow, RowDecoder};
+use super::{
+    push_aggregate::{AggregatePushTask, Cursor, ToClient},
+    row_decoder::{DecodedRow, RowDecoder},
+};
 use crate::{
     catalog::Source,
     processing_log::{ErrorKind, Failure, ProcessingLog},
@@ -178,11 +182,35 @@ pub async fn start(
     let errors = Arc::new(AtomicU64::new(0));
     let plan = Arc::new(plan);
     let mut tasks = Vec::with_capacity(partitions.len());
-    for p in &partitions {
-        let start = match from {
-            StartFrom::Earliest => p.start_offset,
-            StartFrom::Latest => p.end_offset,
-        };
+    let start_of = |p: &rivulet_log::PartitionDescription| match from {
+        StartFrom::Earliest => p.start_offset,
+        StartFrom::Latest => p.end_offset,
+    };
+    if plan.aggregate.is_some() {
+        // GROUP BY: one task over every partition (see `push_aggregate`).
+        let task = AggregatePushTask::new(
+            log.clone(),
+            processing_log.clone(),
+            id.clone(),
+            source,
+            plan.clone(),
+            partitions.len() as u32,
+            ToClient {
+                tx: tx.clone(),
+                errors: errors.clone(),
+            },
+        )?;
+        let cursors = partitions
+            .iter()
+            .map(|p| Cursor {
+                partition: p.partition,
+                offset: start_of(p),
+            })
+            .collect();
+        tasks.push(tokio::spawn(task.run(cursors)));
+    }
+    for p in partitions.iter().filter(|_| plan.aggregate.is_none()) {
+        let start = start_of(p);
         let task = PartitionTask {
             log: log.clone(),
             processing_log: processing_log.clone(),

@@ -1,10 +1,12 @@
 //! A source's records as rows: `[ROWTIME, ROWPARTITION, ROWOFFSET, columns…]` in the source's
 //! schema order (keys, then value and header columns), decoded with the source's key and value
 //! formats. A record that cannot be decoded is an error for the processing log, not for the
-//! query.
+//! query. A windowed table's keys carry the window (Kafka Streams' layout): the inner key is
+//! decoded with the key format and `WINDOWSTART`, `WINDOWEND` follow the key columns
+//! ([`Source::query_schema`]).
 
 use rivulet_core::{ColumnKind, DataType, LoggedRecord, Value};
-use rivulet_format::{Decoded, Format, FormatError, Serde};
+use rivulet_format::{decode_windowed_key, Decoded, Format, FormatError, Serde, WindowKind};
 
 use crate::{catalog::Source, processing_log::FormatFailure, EngineError};
 
@@ -15,6 +17,8 @@ enum Slot {
     Value(usize),
     AllHeaders,
     Header(String),
+    WindowStart,
+    WindowEnd,
 }
 
 /// Decodes one source's records.
@@ -27,6 +31,8 @@ pub struct RowDecoder {
     timestamp: Option<(usize, Option<String>)>,
     scratch_key: Vec<Value>,
     scratch_value: Vec<Value>,
+    /// The key layout of a windowed source.
+    window: Option<WindowKind>,
 }
 
 /// What became of one record.
@@ -79,7 +85,7 @@ impl RowDecoder {
         )
         .map_err(|e| EngineError::statement(e.to_string()))?;
         let (mut k, mut v) = (0, 0);
-        let slots = source
+        let mut slots: Vec<Slot> = source
             .schema
             .columns
             .iter()
@@ -98,9 +104,13 @@ impl RowDecoder {
                 },
             })
             .collect();
+        if let Some(at) = source.window_columns_at() {
+            slots.splice(at..at, [Slot::WindowStart, Slot::WindowEnd]);
+        }
+        let query_schema = source.query_schema();
         let timestamp = source.timestamp_column.as_ref().and_then(|t| {
-            let i = source.schema.index_of(t)?;
-            match source.schema.columns[i].data_type {
+            let i = query_schema.index_of(t)?;
+            match query_schema.columns[i].data_type {
                 DataType::Bigint | DataType::Timestamp => Some((i, None)),
                 DataType::String => Some((i, Some(source.timestamp_format.clone()?))),
                 _ => None,
@@ -113,6 +123,7 @@ impl RowDecoder {
             timestamp,
             scratch_key: Vec::new(),
             scratch_value: Vec::new(),
+            window: source.window.as_ref().map(crate::row_writer::window_kind),
         })
     }
 
@@ -125,8 +136,16 @@ impl RowDecoder {
         self.scratch_key.clear();
         self.scratch_value.clear();
         let r = &record.record;
+        let (key, bounds) = match (self.window, r.key.as_deref()) {
+            (Some(kind), Some(bytes)) => {
+                let (inner, start, end) =
+                    decode_windowed_key(bytes, kind).map_err(FormatFailure::key)?;
+                (Some(inner), Some((start, end)))
+            }
+            (_, key) => (key, None),
+        };
         self.key
-            .decode(r.key.as_deref(), &mut self.scratch_key)
+            .decode(key, &mut self.scratch_key)
             .map_err(FormatFailure::key)?;
         let null_value = self
             .value
@@ -139,12 +158,14 @@ impl RowDecoder {
         row.push(Value::Int(partition as i32));
         row.push(Value::Bigint(record.offset));
         for slot in &self.slots {
-            if null_value && !matches!(slot, Slot::Key(_)) {
+            if null_value && !matches!(slot, Slot::Key(_) | Slot::WindowStart | Slot::WindowEnd) {
                 row.push(Value::Null);
                 continue;
             }
             row.push(match slot {
                 Slot::Key(i) => std::mem::take(&mut self.scratch_key[*i]),
+                Slot::WindowStart => bounds.map_or(Value::Null, |(start, _)| Value::Bigint(start)),
+                Slot::WindowEnd => bounds.map_or(Value::Null, |(_, end)| Value::Bigint(end)),
                 Slot::Value(i) => std::mem::take(&mut self.scratch_value[*i]),
                 Slot::Header(name) => r
                     .headers

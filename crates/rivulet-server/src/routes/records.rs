@@ -98,8 +98,17 @@ struct ShownRecord {
     offset: i64,
     timestamp: i64,
     key: Shown,
+    /// The window of a windowed table's key (`[start, end)`, epoch ms), shown beside the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    window: Option<ShownWindow>,
     value: Shown,
     headers: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct ShownWindow {
+    start: i64,
+    end: i64,
 }
 
 #[derive(Serialize)]
@@ -180,6 +189,13 @@ pub async fn consume(
                     .and_then(|t| crate::typed_records::show_key(t, r.record.key.as_ref())),
                 r.record.key.as_ref(),
             ),
+            window: typed
+                .as_ref()
+                .and_then(|t| t.window(r.record.key.as_deref()))
+                .map(|w| ShownWindow {
+                    start: w.start,
+                    end: w.end,
+                }),
             value: shown(
                 typed
                     .as_ref()

@@ -1,0 +1,217 @@
+//! Transient aggregate push queries (`SELECT … [WINDOW …] GROUP BY … EMIT CHANGES`): one task
+//! reads every partition of the source from the latest (or earliest) offset, decodes and
+//! filters each record, feeds the I/O-free
+//! [`AggregateOperator`](crate::operator::AggregateOperator) and sends every row it emits to
+//! the client at once (ksqlDB with record caching off, reference 3.3 and 3.10: every input
+//! that updates a group emits the group's new row).
+//!
+//! Stream time, grace and late records follow the operator, with one shuffle partition per
+//! source partition (ksqlDB's repartition topic has as many partitions as its source). Group
+//! keys are encoded as JSON for the state's map: a transient query writes no key bytes anywhere.
+//! Tombstones (HAVING turned false) are not sent: a push query's client sees rows only, as
+//! ksqlDB's transient sink drops null values. A record that fails to decode or evaluate is
+//! counted and goes to the processing log; the query goes on.
+//!
+//! This module owns the log reading of aggregate push queries; it must not implement grouping
+//! or windows (the operator does), nor register the query (see [`super::push`]).
+
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use rivulet_core::{Column, ColumnKind, LoggedRecord, Value};
+use rivulet_format::Format;
+use rivulet_log::{Log, ReadLimits};
+use rivulet_sql::planner::QueryPlan;
+use tokio::sync::mpsc;
+
+use super::{
+    aggregate_runner::key_codec,
+    row_decoder::{DecodedRow, RowDecoder},
+};
+use crate::{
+    catalog::Source,
+    operator::{AggregateOperator, Change},
+    processing_log::{ErrorKind, Failure, ProcessingLog},
+    EngineError,
+};
+
+const BATCH_RECORDS: usize = 1000;
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Where the task reads one partition.
+pub(crate) struct Cursor {
+    pub partition: u32,
+    pub offset: i64,
+}
+
+/// Where the rows go: the client's channel, and the query's error counter.
+pub(crate) struct ToClient {
+    pub tx: mpsc::Sender<Vec<Value>>,
+    pub errors: Arc<AtomicU64>,
+}
+
+/// The single task of an aggregate push query.
+pub(crate) struct AggregatePushTask {
+    log: Arc<dyn Log>,
+    processing_log: ProcessingLog,
+    query_id: String,
+    topic: String,
+    decoder: RowDecoder,
+    operator: AggregateOperator,
+    plan: Arc<QueryPlan>,
+    tx: mpsc::Sender<Vec<Value>>,
+    errors: Arc<AtomicU64>,
+}
+
+impl AggregatePushTask {
+    /// A task for the aggregate `plan` over `source`, which has `partitions` partitions.
+    pub(crate) fn new(
+        log: Arc<dyn Log>,
+        processing_log: ProcessingLog,
+        query_id: String,
+        source: &Source,
+        plan: Arc<QueryPlan>,
+        partitions: u32,
+        to_client: ToClient,
+    ) -> Result<AggregatePushTask, EngineError> {
+        let ToClient { tx, errors } = to_client;
+        let key_columns = plan
+            .aggregate
+            .as_ref()
+            .map(|a| {
+                a.group_by
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| Column::new(format!("K{i}"), g.data_type(), ColumnKind::Key))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let codec = key_codec(Format::Json, key_columns)?;
+        let operator = AggregateOperator::new(plan.clone(), partitions, codec)
+            .ok_or_else(|| EngineError::server("not an aggregate query"))?;
+        Ok(AggregatePushTask {
+            log,
+            processing_log,
+            query_id,
+            topic: source.topic.clone(),
+            decoder: RowDecoder::new(source)?,
+            operator,
+            plan,
+            tx,
+            errors,
+        })
+    }
+
+    /// Reads every partition in turn until the client goes or a read fails.
+    pub(crate) async fn run(mut self, mut cursors: Vec<Cursor>) {
+        let limits = ReadLimits {
+            max_records: BATCH_RECORDS,
+            max_bytes: BATCH_BYTES,
+        };
+        let mut changes = Vec::new();
+        loop {
+            let mut idle = true;
+            for cursor in cursors.iter_mut() {
+                let (partition, offset) = (cursor.partition, cursor.offset);
+                let batch = match self.log.read(&self.topic, partition, offset, limits).await {
+                    Ok(b) => b,
+                    Err(e) => {
+                        tracing::warn!(topic = %self.topic, partition, error = %e, "aggregate push query stopped reading");
+                        return;
+                    }
+                };
+                cursor.offset = batch.next_offset;
+                if batch.records.is_empty() {
+                    continue;
+                }
+                idle = false;
+                for record in &batch.records {
+                    changes.clear();
+                    self.process(partition, record, &mut changes);
+                    for change in changes.drain(..) {
+                        let Change { row: Some(row), .. } = change else {
+                            continue;
+                        };
+                        if self.tx.send(row).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            if idle {
+                let Some(first) = cursors.first() else {
+                    return;
+                };
+                let wait = if cursors.len() == 1 {
+                    Duration::from_secs(30)
+                } else {
+                    Duration::from_millis(50)
+                };
+                tokio::select! {
+                    _ = self.tx.closed() => return,
+                    waited = self.log.wait_for_data(&self.topic, first.partition, first.offset, wait) => {
+                        if waited.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decodes, filters and aggregates one record; errors are counted and logged.
+    fn process(&mut self, partition: u32, record: &LoggedRecord, changes: &mut Vec<Change>) {
+        let row = match self.decoder.decode(partition, record) {
+            Ok(DecodedRow::Row(row)) => row,
+            // GROUP BY drops tombstones, as ksqlDB does.
+            Ok(DecodedRow::NullValue(_)) => return,
+            Err(e) => {
+                let kind = ErrorKind::Deserialization { target: e.target };
+                let message = e.error.to_string();
+                self.fail(partition, record.offset, "deserializer", kind, message);
+                return;
+            }
+        };
+        if let Some(filter) = &self.plan.filter {
+            match rivulet_expr::eval_predicate(filter, &row) {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => {
+                    let kind = ErrorKind::RecordProcessing;
+                    self.fail(partition, record.offset, "filter", kind, e.to_string());
+                    return;
+                }
+            }
+        }
+        self.operator.process(&row, changes);
+        for e in std::mem::take(&mut self.operator.errors) {
+            let kind = ErrorKind::RecordProcessing;
+            self.fail(partition, record.offset, e.step, kind, e.message);
+        }
+    }
+
+    fn fail(
+        &self,
+        partition: u32,
+        offset: i64,
+        step: &'static str,
+        kind: ErrorKind,
+        message: String,
+    ) {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        self.processing_log.log(Failure {
+            query_id: self.query_id.clone(),
+            step,
+            kind,
+            message,
+            topic: self.topic.clone(),
+            partition,
+            offset,
+        });
+    }
+}

@@ -1,0 +1,265 @@
+//! Windowed tables through the router (issue 5): `GET /topics/{topic}/records` shows the window
+//! of each windowed key beside the key, and `SELECT * FROM <windowed table> EMIT CHANGES`
+//! exposes WINDOWSTART and WINDOWEND after the key columns (reference 3.1, 3.3).
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use rivulet_engine::{Engine, EngineConfig};
+use rivulet_log::embedded::{EmbeddedConfig, EmbeddedLog};
+use rivulet_server::{AppState, Metrics, ServerSettings};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const ORDERS: &str = "CREATE STREAM orders (item_id VARCHAR KEY, quantity INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
+const SUMS: &str = "CREATE TABLE item_sums WITH (kafka_topic='item_sums') AS SELECT item_id, SUM(quantity) AS total FROM orders WINDOW TUMBLING (SIZE 20 SECONDS) GROUP BY item_id EMIT CHANGES;";
+
+async fn app() -> (tempfile::TempDir, Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
+    let engine = Engine::open(log.clone(), EngineConfig::default())
+        .await
+        .unwrap();
+    let app = rivulet_server::router(AppState::new(
+        ServerSettings::default(),
+        log,
+        engine,
+        Arc::new(Metrics::new()),
+    ));
+    (dir, app)
+}
+
+async fn call(app: &Router, method: &str, uri: &str, body: String) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", "application/vnd.ksql.v1+json")
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn ksql(app: &Router, sql: &str) {
+    let (status, text) = call(app, "POST", "/ksql", json!({"ksql": sql}).to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{sql}: {text}");
+}
+
+/// The records of `topic` partition 0, waiting until there are at least `n`.
+async fn records(app: &Router, topic: &str, n: usize) -> Vec<Value> {
+    let read = async {
+        loop {
+            let (status, text) = call(
+                app,
+                "GET",
+                &format!("/topics/{topic}/records?offset=0&timeout_ms=200"),
+                String::new(),
+            )
+            .await;
+            if status == StatusCode::OK {
+                let answer: Value = serde_json::from_str(&text).unwrap();
+                let records = answer["records"].as_array().cloned().unwrap_or_default();
+                if records.len() >= n {
+                    return records;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .unwrap_or_else(|_| panic!("{n} records on {topic} within 10 s"))
+}
+
+/// The first `lines` lines of a `/query-stream` answer (delimited).
+async fn query_stream(app: &Router, sql: &str, lines: usize) -> Vec<String> {
+    let body = json!({"sql": sql, "properties": {"auto.offset.reset": "earliest"}});
+    let req = Request::builder()
+        .method("POST")
+        .uri("/query-stream")
+        .header("content-type", "application/vnd.ksqlapi.delimited.v1")
+        .header("accept", "application/vnd.ksqlapi.delimited.v1")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let mut body = res.into_body();
+    if status != StatusCode::OK {
+        let bytes = body.collect().await.unwrap().to_bytes();
+        panic!("{sql}: {status} {}", String::from_utf8_lossy(&bytes));
+    }
+    let mut text = String::new();
+    let read = async {
+        while text.lines().count() < lines {
+            match body.frame().await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        text.push_str(&String::from_utf8_lossy(&data));
+                    }
+                }
+                _ => break,
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .unwrap_or_else(|_| panic!("{sql}: {lines} lines within 10 s, got {text:?}"));
+    text.lines().map(str::to_string).collect()
+}
+
+async fn windowed_table(app: &Router) {
+    ksql(app, ORDERS).await;
+    ksql(app, SUMS).await;
+    for (ts, item, q) in [(1_000, "a", 2), (5_000, "a", 4), (25_000, "a", 3)] {
+        ksql(
+            app,
+            &format!(
+                "INSERT INTO orders (ROWTIME, item_id, quantity) VALUES ({ts}, '{item}', {q});"
+            ),
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn topic_records_of_a_windowed_table_show_the_window_beside_the_key() {
+    let (_dir, app) = app().await;
+    windowed_table(&app).await;
+    let got = records(&app, "item_sums", 3).await;
+    let shown: Vec<Value> = got
+        .iter()
+        .map(|r| json!([r["key"], r["window"], r["value"]]))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            json!(["a", {"start": 0, "end": 20_000}, {"TOTAL": 2}]),
+            json!(["a", {"start": 0, "end": 20_000}, {"TOTAL": 6}]),
+            json!(["a", {"start": 20_000, "end": 40_000}, {"TOTAL": 3}]),
+        ]
+    );
+    // Unwindowed topics carry no window.
+    let input = records(&app, "orders", 3).await;
+    assert!(input.iter().all(|r| r.get("window").is_none()), "{input:?}");
+}
+
+#[tokio::test]
+async fn push_query_over_a_windowed_table_shows_window_bounds() {
+    let (_dir, app) = app().await;
+    windowed_table(&app).await;
+    records(&app, "item_sums", 3).await;
+    let lines = query_stream(&app, "SELECT * FROM item_sums EMIT CHANGES;", 4).await;
+    let header: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(
+        header["columnNames"],
+        json!(["ITEM_ID", "WINDOWSTART", "WINDOWEND", "TOTAL"])
+    );
+    assert_eq!(
+        header["columnTypes"],
+        json!(["STRING", "BIGINT", "BIGINT", "INTEGER"])
+    );
+    let rows: Vec<Value> = lines[1..]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            json!(["a", 0, 20_000, 2]),
+            json!(["a", 0, 20_000, 6]),
+            json!(["a", 20_000, 40_000, 3]),
+        ]
+    );
+    // Selected by name, in any order.
+    let lines = query_stream(
+        &app,
+        "SELECT windowend, item_id, windowstart FROM item_sums EMIT CHANGES;",
+        2,
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&lines[1]).unwrap(),
+        json!([20_000, "a", 0])
+    );
+}
+
+/// The value of the sample `name` (with its labels, exactly as rendered) in `/metrics`.
+async fn metric(app: &Router, name: &str) -> Option<f64> {
+    let (status, text) = call(app, "GET", "/metrics", String::new()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(text.matches("# EOF").count(), 1, "{text}");
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
+/// Polls `/metrics` until `name` reaches `want`.
+async fn metric_reaches(app: &Router, name: &str, want: f64) {
+    let wait = async {
+        while metric(app, name).await != Some(want) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    if tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .is_err()
+    {
+        let (_, text) = call(app, "GET", "/metrics", String::new()).await;
+        panic!("{name} did not reach {want} within 10 s:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_late_records_and_processing_log_entries() {
+    let (_dir, app) = app().await;
+    ksql(&app, ORDERS).await;
+    ksql(&app, "CREATE TABLE late_sums WITH (kafka_topic='late_sums') AS SELECT item_id, SUM(quantity) AS total FROM orders WINDOW TUMBLING (SIZE 20 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY item_id EMIT CHANGES;").await;
+    let (_, text) = call(&app, "GET", "/metrics", String::new()).await;
+    let id = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("rivulet_late_records_dropped_total{query=\"")?
+                .split('"')
+                .next()
+        })
+        .unwrap_or_else(|| panic!("a late-records sample per query:\n{text}"))
+        .to_string();
+    assert!(id.starts_with("CTAS_LATE_SUMS"), "{id}");
+    let late = format!("rivulet_late_records_dropped_total{{query=\"{id}\"}}");
+    assert_eq!(metric(&app, &late).await, Some(0.0));
+    let before = metric(&app, "rivulet_processing_log_records_total")
+        .await
+        .expect("processing log counter");
+    assert_eq!(
+        metric(&app, "rivulet_processing_log_records_dropped_total").await,
+        Some(0.0)
+    );
+
+    // Stream time 25 s closes [0, 20 s) (grace 0): the records at 1 s and 2 s come late.
+    for (ts, q) in [(25_000, 1), (1_000, 2), (2_000, 3), (30_000, 4)] {
+        ksql(
+            &app,
+            &format!("INSERT INTO orders (ROWTIME, item_id, quantity) VALUES ({ts}, 'a', {q});"),
+        )
+        .await;
+    }
+    records(&app, "late_sums", 2).await;
+    metric_reaches(&app, &late, 2.0).await;
+
+    // A value the JSON format cannot read goes to the processing log.
+    let (status, text) = call(
+        &app,
+        "POST",
+        "/topics/orders/records?raw=true",
+        json!({"records": [{"key": "a", "value": "not json {"}]}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    metric_reaches(&app, "rivulet_processing_log_records_total", before + 1.0).await;
+}
