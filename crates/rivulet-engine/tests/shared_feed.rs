@@ -111,6 +111,7 @@ async fn a_subscriber_that_does_not_read_loses_its_oldest_batches_and_slows_nobo
         interval: Duration::from_millis(2),
         deliveries_per_second: u32::MAX,
         max_rows: 1000,
+        rows_per_second: u32::MAX,
         queue_batches: 8,
     };
     let encode: Encode = time_line;
@@ -178,6 +179,7 @@ async fn rows_faster_than_the_pace_are_coalesced_keeping_the_newest() {
         interval: Duration::from_millis(200),
         deliveries_per_second: u32::MAX,
         max_rows: 10,
+        rows_per_second: u32::MAX,
         queue_batches: 8,
     };
     let mut feed = engine

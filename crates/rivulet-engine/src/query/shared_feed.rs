@@ -12,7 +12,11 @@
 //!   gets every row at once (sub-millisecond latency at a thousand rows a second) while a
 //!   hundred viewers of a fast stream share a bounded number of writes per second. At a trickle a
 //!   row is never held back.
-//! * **Coalescing.** A batch carries at most [`FeedPolicy::max_rows`] rows. When more arrived
+//! * **Coalescing.** A batch carries at most [`FeedPolicy::max_rows`] rows, and the feed sends at
+//!   most [`FeedPolicy::rows_per_second`] rows a second over all its viewers together (a token
+//!   bucket holding one second of that budget, shared out by the viewers: one viewer of a phone
+//!   stream gets every row, bursts included; a hundred viewers of a stream of 100,000 rows a
+//!   second get a selection of it). When more arrived
 //!   since the last batch, an evenly spaced selection of them, always ending with the newest, is
 //!   encoded and the others are left out (counted per subscriber as *coalesced*). Only the kept
 //!   rows are encoded, once for all subscribers.
@@ -56,6 +60,10 @@ pub struct FeedPolicy {
     pub deliveries_per_second: u32,
     /// Most rows in one batch; of more, an evenly spaced selection ending with the newest.
     pub max_rows: usize,
+    /// Rows a second the feed sends over all its viewers together, at most: with `n` viewers a
+    /// batch keeps at most the rows a budget of `rows_per_second / n` a second (with a burst of
+    /// one second of it) allows.
+    pub rows_per_second: u32,
     /// Batches a subscriber may have waiting before it loses its oldest.
     pub queue_batches: usize,
 }
@@ -232,6 +240,9 @@ async fn run(
 ) {
     let max_rows = policy.max_rows.max(1);
     let mut count = 0u64;
+    // Rows the budget allows now, for the current number of viewers; refilled as time passes.
+    let mut tokens = f64::from(policy.rows_per_second);
+    let mut refilled = Instant::now();
     let mut last_batch: Option<Instant> = None;
     let mut pending: Vec<Arc<Vec<Value>>> = Vec::new();
     loop {
@@ -261,7 +272,15 @@ async fn run(
         }
         let start = count;
         count += pending.len() as u64 + missed;
-        let events: Vec<Bytes> = evenly_spaced(pending.len(), max_rows)
+        let viewers = f64::from(tx.receiver_count().max(1) as u32);
+        let rate = f64::from(policy.rows_per_second) / viewers;
+        let now = Instant::now();
+        tokens = (tokens + rate * (now - refilled).as_secs_f64()).min(rate.max(1.0));
+        refilled = now;
+        let allowed = (tokens.floor() as usize).clamp(1, max_rows);
+        let keep = pending.len().min(allowed);
+        tokens -= keep as f64;
+        let events: Vec<Bytes> = evenly_spaced(pending.len(), keep)
             .map(|i| encode(&schema, &pending[i]))
             .collect();
         let joined = join(&events);
