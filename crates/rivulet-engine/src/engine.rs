@@ -124,6 +124,8 @@ pub struct Engine {
     pub(crate) processing_log: ProcessingLog,
     /// Declared sources by topic (see `row_writer::TopicIndex`).
     pub(crate) topics: crate::row_writer::TopicIndex,
+    /// Materialized tables pull queries read, by table name.
+    pub(crate) tables: crate::table_store::TableStores,
 }
 
 impl Engine {
@@ -145,6 +147,7 @@ impl Engine {
             shared: crate::query::SharedPushQueries::default(),
             processing_log,
             topics: Default::default(),
+            tables: Default::default(),
         };
         {
             let mut state = engine.state.lock().await;
@@ -231,12 +234,96 @@ impl Engine {
     /// optional): PRINT, or a push query (see [`Engine::push_query`]).
     pub async fn query(&self, sql: &str, session: &Session) -> Result<QueryStream, EngineError> {
         let text = substitute(sql, &session.variables)?;
-        if let Statement::Print(print) = parse_statement(&text)? {
-            return crate::query::print::start(self.log.clone(), &print)
-                .await
-                .map(QueryStream::Print);
+        match parse_statement(&text)? {
+            Statement::Print(print) => {
+                return crate::query::print::start(self.log.clone(), &print)
+                    .await
+                    .map(QueryStream::Print)
+            }
+            Statement::Query(query) if query.emit.is_none() => {
+                return self.pull_query(&query).await.map(QueryStream::Pull)
+            }
+            _ => {}
         }
         self.push_query(sql, session).await.map(QueryStream::Push)
+    }
+
+    /// Answers a pull query (a SELECT without EMIT) from the table's materialized rows.
+    pub async fn pull_query(
+        &self,
+        query: &rivulet_sql::Query,
+    ) -> Result<crate::query::PullQuery, EngineError> {
+        let name = query.from.source.name.as_str();
+        let source = self
+            .state
+            .lock()
+            .await
+            .catalog
+            .get(name)
+            .cloned()
+            .ok_or_else(|| EngineError::statement(format!("{name} does not exist.")))?;
+        let store = self.tables.get(&source.name);
+        crate::query::pull::run(query, &source, store.as_ref())
+    }
+
+    /// The materialized rows of `table` as a pull query sees them (columns of
+    /// [`crate::query::pull::pull_schema`], window bounds included), optionally only those whose
+    /// key (a single key column, compared as text) is `key`, at most `limit` of them.
+    pub async fn table_rows(
+        &self,
+        table: &str,
+        key: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<(Source, Vec<Vec<rivulet_core::Value>>), EngineError> {
+        let source = self
+            .state
+            .lock()
+            .await
+            .catalog
+            .get(table)
+            .cloned()
+            .ok_or_else(|| EngineError::new(40400, format!("Table {table} does not exist.")))?;
+        if source.kind != SourceKind::Table {
+            return Err(EngineError::statement(format!("{table} is not a table.")));
+        }
+        let Some(store) = self.tables.get(&source.name) else {
+            return Err(EngineError::statement(format!(
+                "Table '{table}' is not materialized: only tables created AS SELECT … GROUP BY are."
+            )));
+        };
+        let schema = crate::query::pull::pull_schema(&source);
+        let keys: Vec<usize> = schema
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                c.kind == rivulet_core::ColumnKind::Key
+                    && c.name != "WINDOWSTART"
+                    && c.name != "WINDOWEND"
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let key_index = match (key, keys.as_slice()) {
+            (None, _) => None,
+            (Some(_), [one]) => Some(*one),
+            (Some(_), _) => {
+                return Err(EngineError::statement(format!(
+                    "?key= needs a table with exactly one key column; {table} has {}.",
+                    keys.len()
+                )))
+            }
+        };
+        let limit = limit.unwrap_or(usize::MAX);
+        let rows = crate::query::pull::scan_rows(&source, &store)
+            .into_iter()
+            .map(|mut row| row.split_off(3))
+            .filter(|row| match (key, key_index) {
+                (Some(k), Some(i)) => row.get(i).is_some_and(|v| key_text(v) == k),
+                _ => true,
+            })
+            .take(limit)
+            .collect();
+        Ok((source, rows))
     }
 
     /// Starts a push query (`SELECT … EMIT CHANGES`) given as SQL text (one statement, `;`
@@ -263,7 +350,7 @@ impl Engine {
                 "EMIT FINAL is not supported by Rivulet yet (it comes with windowed aggregation)",
             )),
             None => return Err(EngineError::statement(
-                "Pull queries are not supported by Rivulet yet: add EMIT CHANGES for a push query",
+                "A pull query (no EMIT) answers on /query and /query-stream; add EMIT CHANGES for a push query",
             )),
         }
         let catalog = self.state.lock().await.catalog.clone();
@@ -797,6 +884,7 @@ impl Engine {
             .record(state, &id, text, &Session::default(), &message, replaying)
             .await?;
         state.catalog.remove(&name);
+        self.tables.remove(&name);
         Ok(entity::current_status(
             text,
             &id,
@@ -1007,6 +1095,14 @@ impl Engine {
                 first_words(text)
             ))),
         }
+    }
+}
+
+/// A key value as `?key=` text compares it: strings as they are, other values as displayed.
+fn key_text(value: &rivulet_core::Value) -> String {
+    match value {
+        rivulet_core::Value::String(s) => s.to_string(),
+        other => other.to_string(),
     }
 }
 

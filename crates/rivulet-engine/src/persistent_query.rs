@@ -327,6 +327,10 @@ impl Engine {
             return;
         };
         let started = if query.plan.aggregate.is_some() {
+            let store = crate::table_store::TableStore::new(
+                query.plan.columns.iter().map(|c| c.name.clone()).collect(),
+            );
+            self.tables.insert(&query.sink, store.clone());
             crate::query::aggregate_runner::start(
                 self.log.clone(),
                 self.processing_log.clone(),
@@ -335,6 +339,7 @@ impl Engine {
                 sink,
                 query.plan.clone(),
                 query.start_from,
+                store,
             )
             .await
         } else {
