@@ -85,6 +85,7 @@ fn group_key_columns(plan: &QueryPlan) -> Vec<Column> {
 }
 
 /// Starts the aggregate `plan` reading `source` and writing the table `sink`.
+#[allow(clippy::too_many_arguments)]
 pub async fn start(
     log: Arc<dyn Log>,
     processing_log: ProcessingLog,
