@@ -126,6 +126,9 @@ pub struct Engine {
     pub(crate) topics: crate::row_writer::TopicIndex,
     /// Materialized tables pull queries read, by table name.
     pub(crate) tables: crate::table_store::TableStores,
+    /// The readers materializing `CREATE SOURCE TABLE`s, by table name.
+    source_readers:
+        std::sync::Mutex<std::collections::HashMap<String, tokio::task::JoinHandle<()>>>,
 }
 
 impl Engine {
@@ -148,6 +151,7 @@ impl Engine {
             processing_log,
             topics: Default::default(),
             tables: Default::default(),
+            source_readers: Default::default(),
         };
         {
             let mut state = engine.state.lock().await;
@@ -288,7 +292,7 @@ impl Engine {
         }
         let Some(store) = self.tables.get(&source.name) else {
             return Err(EngineError::statement(format!(
-                "Table '{table}' is not materialized: only tables created AS SELECT … GROUP BY are."
+                "Table '{table}' is not materialized: only tables created AS SELECT … GROUP BY and CREATE SOURCE TABLEs are."
             )));
         };
         let schema = crate::query::pull::pull_schema(&source);
@@ -408,6 +412,15 @@ impl Engine {
             if let Some(running) = query.running.take() {
                 running.stop().await;
             }
+        }
+        let readers: Vec<_> = self
+            .source_readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .collect();
+        for (_, handle) in readers {
+            handle.abort();
         }
     }
 
@@ -657,10 +670,42 @@ impl Engine {
         let sequence = self
             .record(state, &id, text, session, &message, replaying)
             .await?;
+        if source.kind == SourceKind::Table && source.is_source {
+            self.materialize_source_table(&source).await;
+        }
         state.catalog.insert(source);
         Ok(entity::current_status(
             text, &id, &message, None, sequence, &warnings,
         ))
+    }
+
+    /// Starts the reader keeping a `CREATE SOURCE TABLE`'s latest rows for pull queries.
+    async fn materialize_source_table(&self, source: &Source) {
+        let store = crate::source_table::store_for(source);
+        match crate::source_table::start(self.log.clone(), source, store.clone()).await {
+            Ok(handle) => {
+                self.stop_source_reader(&source.name);
+                self.tables.insert(&source.name, store);
+                self.source_readers
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(source.name.clone(), handle);
+            }
+            Err(e) => {
+                tracing::error!(table = %source.name, error = %e, "source table not materialized")
+            }
+        }
+    }
+
+    fn stop_source_reader(&self, name: &str) {
+        let handle = self
+            .source_readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(name);
+        if let Some(handle) = handle {
+            handle.abort();
+        }
     }
 
     /// Validates a CREATE STREAM/TABLE and builds its source, creating the topic when asked.
@@ -885,6 +930,7 @@ impl Engine {
             .await?;
         state.catalog.remove(&name);
         self.tables.remove(&name);
+        self.stop_source_reader(&name);
         Ok(entity::current_status(
             text,
             &id,

@@ -33,6 +33,7 @@ pub mod processing_log;
 pub mod query;
 pub mod row_writer;
 pub mod session;
+pub mod source_table;
 pub mod table_store;
 pub mod with_properties;
 

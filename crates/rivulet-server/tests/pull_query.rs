@@ -292,3 +292,30 @@ async fn tutorial_row_33_windowed_pull_with_window_bounds() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn source_tables_are_materialized_latest_per_key() {
+    let (_dir, app) = app().await;
+    ksql(&app, "CREATE SOURCE TABLE users (id BIGINT PRIMARY KEY, name VARCHAR) WITH (kafka_topic='users', value_format='json', partitions=1);").await;
+    for (key, value) in [(1, "ann"), (2, "bob"), (1, "anna"), (3, "cy")] {
+        let body = json!({"records": [{"key": key, "value": {"NAME": value}}]});
+        let (status, text) = send(&app, "POST", "/topics/users/records", Some(body)).await;
+        assert!(status.is_success(), "{text}");
+    }
+    // A tombstone deletes key 3.
+    let body = json!({"records": [{"key": 3, "value": null}]});
+    let (status, text) = send(&app, "POST", "/topics/users/records", Some(body)).await;
+    assert!(status.is_success(), "{text}");
+    pull_until(
+        &app,
+        "SELECT * FROM users;",
+        "[{\"header\":{\"queryId\":\"ID\",\"schema\":\"`ID` BIGINT KEY, `NAME` STRING\"}},\n{\"row\":{\"columns\":[1,\"anna\"]}},\n{\"row\":{\"columns\":[2,\"bob\"]}}]",
+    )
+    .await;
+    pull_until(
+        &app,
+        "SELECT name FROM users WHERE id = 2;",
+        "[{\"header\":{\"queryId\":\"ID\",\"schema\":\"`NAME` STRING\"}},\n{\"row\":{\"columns\":[\"bob\"]}}]",
+    )
+    .await;
+}

@@ -1,6 +1,9 @@
 //! Pull queries (`SELECT … FROM table [WHERE …] [LIMIT n]` without EMIT): answered from the
 //! table's materialized rows ([`crate::table_store`]), then done.
 //!
+//! Materialized tables are CTAS results with GROUP BY and `CREATE SOURCE TABLE`s
+//! ([`crate::source_table`]); a plain `CREATE TABLE` is not materialized, as in ksqlDB.
+//!
 //! The query is planned over the table's row as pull queries see it: the pseudo-columns, the
 //! key columns, for a windowed table `WINDOWSTART` and `WINDOWEND` (key columns too, as ksqlDB
 //! marks them), then the value columns. WHERE on key columns (`=`, `IN`, ranges), window
@@ -109,7 +112,7 @@ pub fn plan(
     if store.is_none() {
         if source.is_source {
             return Err(EngineError::statement(format!(
-                "Rivulet does not materialize CREATE SOURCE TABLE yet: the table {} cannot be pulled from. Query a table created AS SELECT, or add EMIT CHANGES for a push query.",
+                "The source table {} could not be materialized (see the server log): add EMIT CHANGES for a push query.",
                 source.name
             )));
         }
