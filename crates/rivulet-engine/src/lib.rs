@@ -15,7 +15,8 @@
 //! AS SELECT and INSERT INTO … SELECT: filter and projection over one stream, exactly once into
 //! the sink topic on the embedded log, resumed after a restart), SHOW QUERIES [EXTENDED],
 //! EXPLAIN of a query id, TERMINATE and PRINT of a topic run; CREATE TABLE AS SELECT with
-//! GROUP BY [WINDOW] is materialized ([`table_store`]) and answers pull queries
+//! GROUP BY [WINDOW] and CREATE SOURCE TABLE are materialized ([`table_store`],
+//! [`source_table`]) and answer pull queries
 //! ([`query::pull`]); joins are refused with a clear error naming what is missing.
 
 mod aggregate_query;
