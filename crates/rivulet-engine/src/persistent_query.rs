@@ -446,6 +446,10 @@ impl Engine {
             .await?;
         for q in ids {
             if let Some(query) = state.queries.remove(&q) {
+                if query.plan.aggregate.is_some() {
+                    // Without its query the table is no longer materialized (as in ksqlDB).
+                    self.tables.remove(&query.sink);
+                }
                 if let Some(running) = query.running {
                     running.stop().await;
                 }

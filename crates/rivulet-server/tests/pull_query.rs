@@ -255,6 +255,16 @@ async fn unsupported_pull_queries_answer_ksqldb_errors() {
     );
     let (status, text) = send(&app, "GET", "/tables/users/rows", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    // Once its query is terminated, a CTAS table is no longer materialized either.
+    let (status, _) = query(&app, "SELECT * FROM currentLocation;").await;
+    assert_eq!(status, StatusCode::OK);
+    ksql(&app, "TERMINATE ALL;").await;
+    let (status, text) = query(&app, "SELECT * FROM currentLocation;").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(
+        text.contains("Table 'CURRENTLOCATION' is not materialized."),
+        "{text}"
+    );
 }
 
 #[tokio::test]
