@@ -124,6 +124,11 @@ pub struct Engine {
     pub(crate) processing_log: ProcessingLog,
     /// Declared sources by topic (see `row_writer::TopicIndex`).
     pub(crate) topics: crate::row_writer::TopicIndex,
+    /// Materialized tables pull queries read, by table name.
+    pub(crate) tables: crate::table_store::TableStores,
+    /// The readers materializing `CREATE SOURCE TABLE`s, by table name.
+    source_readers:
+        std::sync::Mutex<std::collections::HashMap<String, tokio::task::JoinHandle<()>>>,
 }
 
 impl Engine {
@@ -145,6 +150,8 @@ impl Engine {
             shared: crate::query::SharedPushQueries::default(),
             processing_log,
             topics: Default::default(),
+            tables: Default::default(),
+            source_readers: Default::default(),
         };
         {
             let mut state = engine.state.lock().await;
@@ -231,12 +238,96 @@ impl Engine {
     /// optional): PRINT, or a push query (see [`Engine::push_query`]).
     pub async fn query(&self, sql: &str, session: &Session) -> Result<QueryStream, EngineError> {
         let text = substitute(sql, &session.variables)?;
-        if let Statement::Print(print) = parse_statement(&text)? {
-            return crate::query::print::start(self.log.clone(), &print)
-                .await
-                .map(QueryStream::Print);
+        match parse_statement(&text)? {
+            Statement::Print(print) => {
+                return crate::query::print::start(self.log.clone(), &print)
+                    .await
+                    .map(QueryStream::Print)
+            }
+            Statement::Query(query) if query.emit.is_none() => {
+                return self.pull_query(&query).await.map(QueryStream::Pull)
+            }
+            _ => {}
         }
         self.push_query(sql, session).await.map(QueryStream::Push)
+    }
+
+    /// Answers a pull query (a SELECT without EMIT) from the table's materialized rows.
+    pub async fn pull_query(
+        &self,
+        query: &rivulet_sql::Query,
+    ) -> Result<crate::query::PullQuery, EngineError> {
+        let name = query.from.source.name.as_str();
+        let source = self
+            .state
+            .lock()
+            .await
+            .catalog
+            .get(name)
+            .cloned()
+            .ok_or_else(|| EngineError::statement(format!("{name} does not exist.")))?;
+        let store = self.tables.get(&source.name);
+        crate::query::pull::run(query, &source, store.as_ref())
+    }
+
+    /// The materialized rows of `table` as a pull query sees them (columns of
+    /// [`crate::query::pull::pull_schema`], window bounds included), optionally only those whose
+    /// key (a single key column, compared as text) is `key`, at most `limit` of them.
+    pub async fn table_rows(
+        &self,
+        table: &str,
+        key: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<(Source, Vec<Vec<rivulet_core::Value>>), EngineError> {
+        let source = self
+            .state
+            .lock()
+            .await
+            .catalog
+            .get(table)
+            .cloned()
+            .ok_or_else(|| EngineError::new(40400, format!("Table {table} does not exist.")))?;
+        if source.kind != SourceKind::Table {
+            return Err(EngineError::statement(format!("{table} is not a table.")));
+        }
+        let Some(store) = self.tables.get(&source.name) else {
+            return Err(EngineError::statement(format!(
+                "Table '{table}' is not materialized: only tables created AS SELECT … GROUP BY and CREATE SOURCE TABLEs are."
+            )));
+        };
+        let schema = crate::query::pull::pull_schema(&source);
+        let keys: Vec<usize> = schema
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                c.kind == rivulet_core::ColumnKind::Key
+                    && c.name != "WINDOWSTART"
+                    && c.name != "WINDOWEND"
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let key_index = match (key, keys.as_slice()) {
+            (None, _) => None,
+            (Some(_), [one]) => Some(*one),
+            (Some(_), _) => {
+                return Err(EngineError::statement(format!(
+                    "?key= needs a table with exactly one key column; {table} has {}.",
+                    keys.len()
+                )))
+            }
+        };
+        let limit = limit.unwrap_or(usize::MAX);
+        let rows = crate::query::pull::scan_rows(&source, &store)
+            .into_iter()
+            .map(|mut row| row.split_off(3))
+            .filter(|row| match (key, key_index) {
+                (Some(k), Some(i)) => row.get(i).is_some_and(|v| key_text(v) == k),
+                _ => true,
+            })
+            .take(limit)
+            .collect();
+        Ok((source, rows))
     }
 
     /// Starts a push query (`SELECT … EMIT CHANGES`) given as SQL text (one statement, `;`
@@ -263,7 +354,7 @@ impl Engine {
                 "EMIT FINAL is not supported by Rivulet yet (it comes with windowed aggregation)",
             )),
             None => return Err(EngineError::statement(
-                "Pull queries are not supported by Rivulet yet: add EMIT CHANGES for a push query",
+                "A pull query (no EMIT) answers on /query and /query-stream; add EMIT CHANGES for a push query",
             )),
         }
         let catalog = self.state.lock().await.catalog.clone();
@@ -333,6 +424,15 @@ impl Engine {
             if let Some(running) = query.running.take() {
                 running.stop().await;
             }
+        }
+        let readers: Vec<_> = self
+            .source_readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .collect();
+        for (_, handle) in readers {
+            handle.abort();
         }
     }
 
@@ -582,10 +682,42 @@ impl Engine {
         let sequence = self
             .record(state, &id, text, session, &message, replaying)
             .await?;
+        if source.kind == SourceKind::Table && source.is_source {
+            self.materialize_source_table(&source).await;
+        }
         state.catalog.insert(source);
         Ok(entity::current_status(
             text, &id, &message, None, sequence, &warnings,
         ))
+    }
+
+    /// Starts the reader keeping a `CREATE SOURCE TABLE`'s latest rows for pull queries.
+    async fn materialize_source_table(&self, source: &Source) {
+        let store = crate::source_table::store_for(source);
+        match crate::source_table::start(self.log.clone(), source, store.clone()).await {
+            Ok(handle) => {
+                self.stop_source_reader(&source.name);
+                self.tables.insert(&source.name, store);
+                self.source_readers
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(source.name.clone(), handle);
+            }
+            Err(e) => {
+                tracing::error!(table = %source.name, error = %e, "source table not materialized")
+            }
+        }
+    }
+
+    fn stop_source_reader(&self, name: &str) {
+        let handle = self
+            .source_readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(name);
+        if let Some(handle) = handle {
+            handle.abort();
+        }
     }
 
     /// Validates a CREATE STREAM/TABLE and builds its source, creating the topic when asked.
@@ -809,6 +941,8 @@ impl Engine {
             .record(state, &id, text, &Session::default(), &message, replaying)
             .await?;
         state.catalog.remove(&name);
+        self.tables.remove(&name);
+        self.stop_source_reader(&name);
         Ok(entity::current_status(
             text,
             &id,
@@ -1019,6 +1153,14 @@ impl Engine {
                 first_words(text)
             ))),
         }
+    }
+}
+
+/// A key value as `?key=` text compares it: strings as they are, other values as displayed.
+fn key_text(value: &rivulet_core::Value) -> String {
+    match value {
+        rivulet_core::Value::String(s) => s.to_string(),
+        other => other.to_string(),
     }
 }
 

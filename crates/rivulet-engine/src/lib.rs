@@ -14,9 +14,10 @@
 //! command log, stateless transient push queries and stateless persistent queries (CREATE STREAM
 //! AS SELECT and INSERT INTO … SELECT: filter and projection over one stream, exactly once into
 //! the sink topic on the embedded log, resumed after a restart), SHOW QUERIES [EXTENDED],
-//! EXPLAIN of a query id, TERMINATE and PRINT of a topic run; CREATE TABLE AS SELECT,
-//! aggregations, windows, joins and pull queries are refused with a clear error naming what is
-//! missing.
+//! EXPLAIN of a query id, TERMINATE and PRINT of a topic run; CREATE TABLE AS SELECT with
+//! GROUP BY [WINDOW] and CREATE SOURCE TABLE are materialized ([`table_store`],
+//! [`source_table`]) and answer pull queries
+//! ([`query::pull`]); joins are refused with a clear error naming what is missing.
 
 mod aggregate_query;
 pub mod catalog;
@@ -33,12 +34,14 @@ pub mod processing_log;
 pub mod query;
 pub mod row_writer;
 pub mod session;
+pub mod source_table;
+pub mod table_store;
 pub mod with_properties;
 
 pub use catalog::{Catalog, FormatSpec, Source, SourceKind};
 pub use engine::{Engine, EngineConfig, ScriptFailure};
 pub use entity::Entity;
 pub use error::EngineError;
-pub use query::{PrintQuery, PushQuery, QueryStream, StartFrom, Subscription};
+pub use query::{PrintQuery, PullQuery, PushQuery, QueryStream, StartFrom, Subscription};
 pub use row_writer::{KeyWindow, NameRule, RowReader, RowWriter, WriteError};
 pub use session::Session;

@@ -327,6 +327,10 @@ impl Engine {
             return;
         };
         let started = if query.plan.aggregate.is_some() {
+            let store = crate::table_store::TableStore::new(
+                query.plan.columns.iter().map(|c| c.name.clone()).collect(),
+            );
+            self.tables.insert(&query.sink, store.clone());
             crate::query::aggregate_runner::start(
                 self.log.clone(),
                 self.processing_log.clone(),
@@ -335,6 +339,7 @@ impl Engine {
                 sink,
                 query.plan.clone(),
                 query.start_from,
+                store,
             )
             .await
         } else {
@@ -441,6 +446,10 @@ impl Engine {
             .await?;
         for q in ids {
             if let Some(query) = state.queries.remove(&q) {
+                if query.plan.aggregate.is_some() {
+                    // Without its query the table is no longer materialized (as in ksqlDB).
+                    self.tables.remove(&query.sink);
+                }
                 if let Some(running) = query.running {
                     running.stop().await;
                 }

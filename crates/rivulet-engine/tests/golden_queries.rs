@@ -20,6 +20,11 @@
 //! - `-- output O@1000: …` also checks the output record's timestamp;
 //! - `-- output O: "k" window(0,10000) {…}`: a windowed key — the sink's key bytes are split
 //!   into the inner key (shown as text) and the window, as the table's declared window says.
+//!
+//! Pull queries (after the inputs are written and the outputs checked):
+//! - `-- pull: SELECT … FROM t WHERE …;` runs a pull query through `Engine::query`;
+//! - each `-- row: [v1, v2, …]` after it is one expected result row (JSON), in order; no
+//!   `-- row:` line expects an empty result.
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -45,6 +50,8 @@ struct Case {
     error: Option<String>,
     /// `-- unordered`: several queries write the output, so only the multiset is defined.
     unordered: bool,
+    /// `-- pull:` queries and their expected `-- row:` lines.
+    pulls: Vec<(String, Vec<Value>)>,
 }
 
 /// `"key" {value}` → (key, value text).
@@ -107,6 +114,15 @@ fn parse_cases(path: &Path) -> Vec<Case> {
             });
             let (topic, ts) = split_topic(topic);
             case.outputs.push((topic, ts, key, value));
+        } else if let Some(rest) = line.strip_prefix("-- pull:") {
+            case.pulls.push((rest.trim().to_string(), Vec::new()));
+        } else if let Some(rest) = line.strip_prefix("-- row:") {
+            let row = serde_json::from_str(rest.trim()).expect("-- row: a JSON array");
+            case.pulls
+                .last_mut()
+                .expect("-- row: after -- pull:")
+                .1
+                .push(row);
         } else if line.trim() == "-- unordered" {
             case.unordered = true;
         } else if let Some(rest) = line.strip_prefix("-- error:") {
@@ -118,6 +134,24 @@ fn parse_cases(path: &Path) -> Vec<Case> {
     }
     cases.extend(current);
     cases
+}
+
+/// A result row as JSON (the scalar types golden cases use; others as their text).
+fn row_json(row: &[rivulet_core::Value]) -> Value {
+    use rivulet_core::Value as V;
+    Value::Array(
+        row.iter()
+            .map(|v| match v {
+                V::Null => Value::Null,
+                V::Boolean(b) => Value::Bool(*b),
+                V::Int(i) => Value::from(*i),
+                V::Bigint(i) => Value::from(*i),
+                V::Double(d) => Value::from(*d),
+                V::String(s) => Value::String(s.to_string()),
+                other => Value::String(other.to_string()),
+            })
+            .collect(),
+    )
 }
 
 type Got = (Option<String>, Value, Option<i64>);
@@ -243,6 +277,25 @@ async fn run_case(case: &Case) -> Result<(), String> {
                 }
                 if got != want {
                     problems.push(format!("topic {topic}:\n  want {want:?}\n  got  {got:?}"));
+                }
+            }
+            for (sql, want) in &case.pulls {
+                let mut got = Vec::new();
+                for _ in 0..100 {
+                    got = match engine.query(sql, &Session::default()).await {
+                        Ok(rivulet_engine::QueryStream::Pull(p)) => {
+                            p.rows.iter().map(|r| row_json(r)).collect()
+                        }
+                        Ok(_) => vec![Value::String("not a pull query".into())],
+                        Err(e) => vec![Value::String(format!("error: {}", e.message))],
+                    };
+                    if got == *want {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                if got != *want {
+                    problems.push(format!("pull {sql}:\n  want {want:?}\n  got  {got:?}"));
                 }
             }
             if problems.is_empty() {

@@ -321,3 +321,43 @@ async fn ctrl_c_ends_a_script_running_a_push_query() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_query_prints_a_closed_table_of_the_materialized_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_with_records(dir.path()).await;
+    let (ok, out, err) = sql(
+        &server.url,
+        &[
+            "-e",
+            "SET 'auto.offset.reset'='earliest'; CREATE TABLE cnt AS SELECT id, COUNT(*) AS n FROM s GROUP BY id;",
+        ],
+    );
+    assert!(ok, "{out}{err}");
+    let started = Instant::now();
+    let lines = loop {
+        let (ok, out, err) = sql(&server.url, &["-e", "SELECT * FROM cnt WHERE id = 'b';"]);
+        assert!(ok, "{out}{err}");
+        let lines: Vec<String> = out.lines().map(str::to_string).collect();
+        if lines.len() == 6 || started.elapsed() > DEADLINE {
+            break lines;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // Header between borders, the one row, a closing border, no "Limit Reached".
+    assert_eq!(lines.len(), 6, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("+-") && lines[0] == lines[2] && lines[0] == lines[4],
+        "{lines:#?}"
+    );
+    let cells = |l: &str| {
+        l.split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cells(&lines[1]), ["ID", "N"], "{lines:#?}");
+    assert_eq!(cells(&lines[3]), ["b", "1"], "{lines:#?}");
+    assert_eq!(lines[5], "Query terminated");
+}

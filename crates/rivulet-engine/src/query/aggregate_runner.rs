@@ -42,6 +42,7 @@ use crate::{
     catalog::Source,
     operator::{AggregateOperator, Change, KeyCodec},
     processing_log::{ErrorKind, Failure, ProcessingLog},
+    table_store::TableStore,
     EngineError,
 };
 
@@ -84,6 +85,7 @@ fn group_key_columns(plan: &QueryPlan) -> Vec<Column> {
 }
 
 /// Starts the aggregate `plan` reading `source` and writing the table `sink`.
+#[allow(clippy::too_many_arguments)]
 pub async fn start(
     log: Arc<dyn Log>,
     processing_log: ProcessingLog,
@@ -92,6 +94,7 @@ pub async fn start(
     sink: &Source,
     plan: QueryPlan,
     from: StartFrom,
+    store: TableStore,
 ) -> Result<RunningQuery, EngineError> {
     let partitions = log.describe_topic(&source.topic).await?.partitions;
     let sink_partitions = log.describe_topic(&sink.topic).await?.partitions.len() as u32;
@@ -176,6 +179,7 @@ pub async fn start(
         stats: stats.clone(),
         stop: stop_rx,
         late_reported: 0,
+        store,
     };
     let handle = tokio::spawn(task.run(cursors));
     Ok(RunningQuery::from_parts(stats, stop_tx, vec![handle]))
@@ -203,6 +207,8 @@ struct AggregateTask {
     stats: Arc<QueryStats>,
     stop: watch::Receiver<bool>,
     late_reported: u64,
+    /// The materialized rows pull queries read (see [`crate::table_store`]).
+    store: TableStore,
 }
 
 impl AggregateTask {
@@ -236,6 +242,7 @@ impl AggregateTask {
                 for record in &batch.records {
                     changes.clear();
                     self.process(cursor.partition, record, &mut changes);
+                    self.store.apply(&changes);
                     if record.offset < cursor.replay_below {
                         continue;
                     }

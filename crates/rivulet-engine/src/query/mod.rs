@@ -5,6 +5,7 @@
 pub mod aggregate_runner;
 pub mod persistent;
 pub mod print;
+pub mod pull;
 pub mod push;
 pub mod push_aggregate;
 pub mod record_formatter;
@@ -14,14 +15,17 @@ pub mod shared;
 pub mod shared_feed;
 
 pub use print::PrintQuery;
+pub use pull::PullQuery;
 pub use push::{PushQuery, StartFrom};
 pub use row_decoder::RowDecoder;
 pub use row_encoder::RowEncoder;
 pub use shared::{SharedPushQueries, Subscription};
 pub use shared_feed::{Batch, Delivery, Encode, FeedPolicy, FeedSubscription};
 
-/// What a statement on a query endpoint runs: a push query's rows or PRINT's text lines.
+/// What a statement on a query endpoint runs: a push query's rows, a pull query's finite
+/// result or PRINT's text lines.
 pub enum QueryStream {
     Push(PushQuery),
+    Pull(PullQuery),
     Print(PrintQuery),
 }

@@ -8,6 +8,7 @@ mod phone;
 mod query;
 mod records;
 pub mod sse;
+mod tables;
 mod topics;
 
 use std::time::Instant;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/status", get(ksql::statuses))
         .route("/status/{kind}/{entity}/{action}", get(ksql::status))
         .route("/metrics", get(health::metrics))
+        .route("/tables/{name}/rows", get(tables::rows))
         .route("/topics", get(topics::list).post(topics::create))
         .route(
             "/topics/{topic}",

@@ -3,6 +3,10 @@
 //! `POST /close-query`. One JSON document per chunk, written as rows arrive; the stream ends
 //! when the client goes, the query is closed, or its LIMIT is reached.
 //!
+//! Pull queries (no EMIT) answer their finite result at once, in the same formats (see
+//! [`pull_body`]): on `/query` the header's schema marks key columns with ` KEY` and no
+//! finalMessage ends the array, as ksqlDB does.
+//!
 //! PRINT writes plain text lines, one `\n`-terminated line each, on both endpoints: `/query`
 //! in whatever type was negotiated (as ksqlDB's legacy writer does), `/query-stream` only as
 //! `application/vnd.ksqlapi.delimited.v1` (any other Accept type answers 406).
@@ -15,7 +19,7 @@ use axum::{
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use rivulet_engine::{PrintQuery, PushQuery, QueryStream, Session};
+use rivulet_engine::{PrintQuery, PullQuery, PushQuery, QueryStream, Session};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -177,6 +181,77 @@ fn stream_rows(query: PushQuery, output: Output, keep_alive: Option<Duration>) -
         .into_response()
 }
 
+/// The legacy header's schema string of a pull query: ` KEY` after each key column.
+fn pull_schema_string(query: &PullQuery) -> String {
+    query
+        .schema
+        .columns
+        .iter()
+        .map(|c| {
+            let key = if c.kind == rivulet_core::ColumnKind::Key {
+                " KEY"
+            } else {
+                ""
+            };
+            format!("`{}` {}{key}", c.name, c.data_type)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A pull query's finite result in `output` format, written at once: StreamedRow is `[` header
+/// `,\n` rows separated by `,\n` then `]` (no finalMessage); delimited is the header line then
+/// one array per line; JSON one array.
+fn pull_body(query: &PullQuery, output: Output) -> String {
+    let mut body = String::new();
+    match output {
+        Output::StreamedRow => {
+            body.push('[');
+            body.push_str(
+                &json!({"header": {"queryId": query.id, "schema": pull_schema_string(query)}})
+                    .to_string(),
+            );
+            for row in &query.rows {
+                body.push_str(",\n{\"row\":{\"columns\":");
+                body.push_str(&row_json(row));
+                body.push_str("}}");
+            }
+            body.push(']');
+        }
+        Output::Delimited | Output::Json => {
+            let meta = json!({
+                "queryId": query.id,
+                "columnNames": query.schema.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+                "columnTypes": query.schema.columns.iter().map(|c| c.data_type.to_string()).collect::<Vec<_>>(),
+            });
+            if output == Output::Delimited {
+                body.push_str(&format!("{meta}\n"));
+                for row in &query.rows {
+                    body.push_str(&row_json(row));
+                    body.push('\n');
+                }
+            } else {
+                body.push_str(&format!("[{meta}"));
+                for row in &query.rows {
+                    body.push(',');
+                    body.push_str(&row_json(row));
+                }
+                body.push(']');
+            }
+        }
+    }
+    body
+}
+
+fn pull_response(query: &PullQuery, output: Output) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, output.content_type())],
+        pull_body(query, output),
+    )
+        .into_response()
+}
+
 /// Streams PRINT's lines; `keep_alive`: a bare `\n` after that long without a line.
 fn stream_print(print: PrintQuery, output: Output, keep_alive: Option<Duration>) -> Response {
     let stream = futures::stream::unfold(print, move |mut print| async move {
@@ -230,6 +305,7 @@ pub async fn query_stream(
     let session = Session::from_request(args.properties.as_ref(), args.session_variables.as_ref());
     match state.engine.query(&sql, &session).await {
         Ok(QueryStream::Push(query)) => stream_rows(query, output, None),
+        Ok(QueryStream::Pull(pull)) => pull_response(&pull, output),
         Ok(QueryStream::Print(print)) if output == Output::Delimited => {
             stream_print(print, output, None)
         }
@@ -265,6 +341,7 @@ pub async fn query(State(state): State<AppState>, headers: HeaderMap, body: Body
             let keep_alive = (output == Output::StreamedRow).then_some(LEGACY_KEEP_ALIVE);
             stream_rows(query, output, keep_alive)
         }
+        Ok(QueryStream::Pull(pull)) => pull_response(&pull, output),
         Ok(QueryStream::Print(print)) => stream_print(print, output, Some(LEGACY_KEEP_ALIVE)),
         Err(e) => statement_error(e.code, &e.message, &sql),
     }
