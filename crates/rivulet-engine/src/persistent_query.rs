@@ -335,6 +335,12 @@ impl Engine {
                 sink,
                 query.plan.clone(),
                 query.start_from,
+                self.config().state_dir.as_ref().map(|dir| {
+                    crate::query::aggregate_runner::Checkpointing {
+                        store: crate::checkpoint::CheckpointStore::new(dir),
+                        interval: self.config().checkpoint_interval,
+                    }
+                }),
             )
             .await
         } else {
@@ -443,6 +449,12 @@ impl Engine {
             if let Some(query) = state.queries.remove(&q) {
                 if let Some(running) = query.running {
                     running.stop().await;
+                }
+            }
+            if let Some(dir) = &self.config().state_dir {
+                let store = crate::checkpoint::CheckpointStore::new(dir);
+                if let Err(e) = store.remove(&q) {
+                    tracing::warn!(query = %q, error = %e, "checkpoint of a terminated query not removed");
                 }
             }
         }
