@@ -102,6 +102,14 @@ fn operator(plan: &Arc<QueryPlan>) -> AggregateOperator {
     AggregateOperator::new(plan.clone(), PARTITIONS, codec).expect("aggregate")
 }
 
+/// CPU time of this thread so far (Linux `schedstat`, ns), so the figure says something on a
+/// loaded machine too; `None` elsewhere.
+fn thread_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
 fn bench(c: &mut Criterion) {
     let plan = Arc::new(plan());
     let dir = tempfile::tempdir().expect("tempdir");
@@ -130,12 +138,14 @@ fn bench(c: &mut Criterion) {
     drop(checkpoint);
 
     let mut times = Vec::new();
+    let mut cpu_times = Vec::new();
     let mut group = c.benchmark_group("checkpoint");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
     group.bench_function("restore_1000000_keys", |b| {
         b.iter(|| {
             let started = Instant::now();
+            let cpu_started = thread_cpu();
             let checkpoint = store
                 .load("CTAS_BENCH_1", 0)
                 .expect("loads")
@@ -143,15 +153,20 @@ fn bench(c: &mut Criterion) {
             let mut op = operator(&plan);
             op.restore(decode_state(&checkpoint.state).expect("decodes"));
             times.push(started.elapsed());
+            if let (Some(a), Some(b)) = (cpu_started, thread_cpu()) {
+                cpu_times.push(b.saturating_sub(a));
+            }
             assert_eq!(op.size().0, KEYS);
             op
         })
     });
     group.finish();
     times.sort_unstable();
+    cpu_times.sort_unstable();
     if let Some(median) = times.get(times.len() / 2) {
         eprintln!(
-            "restore_1000000_keys: median {median:?} over {} runs",
+            "restore_1000000_keys: median {median:?} wall, {:?} thread CPU (load + CRC + decode + install; drop excluded) over {} runs",
+            cpu_times.get(cpu_times.len() / 2),
             times.len()
         );
     }

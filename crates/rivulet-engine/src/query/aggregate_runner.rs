@@ -43,7 +43,7 @@
 //! windows (the operator does) nor change the catalog.
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::{BTreeMap, BTreeSet, HashMap},
     sync::{atomic::Ordering, Arc},
     time::{Duration, Instant},
 };
@@ -53,6 +53,7 @@ use rivulet_core::{Column, ColumnKind, LoggedRecord, Record, Value};
 use rivulet_format::{encode_windowed_key, Format, Serde, WindowKind};
 use rivulet_log::{CommittedOffset, Log, ProducerTag, ReadLimits};
 use rivulet_sql::planner::{QueryPlan, WindowShape};
+use serde::Deserialize;
 use tokio::sync::watch;
 
 use super::{
@@ -64,7 +65,7 @@ use super::{
 use crate::{
     catalog::Source,
     checkpoint::{Checkpoint, CheckpointStore, Position},
-    operator::{AggregateOperator, AggregateState, Change, KeyCodec},
+    operator::{hash_aggregate::GroupState, AggregateOperator, AggregateState, Change, KeyCodec},
     processing_log::{ErrorKind, Failure, ProcessingLog},
     EngineError,
 };
@@ -126,9 +127,27 @@ pub fn encode_state(state: &AggregateState) -> Result<Vec<u8>, StateCodecError> 
     Ok(postcard::to_allocvec(state)?)
 }
 
+/// [`AggregateState`] as postcard lays it out (a map and a set are a length and their items,
+/// as a sequence is), read into vectors first: the map is then built at its final capacity and
+/// the sets, whose items come sorted, in bulk — much faster than item by item for 1,000,000
+/// keys.
+#[derive(Deserialize)]
+struct StateWire {
+    stream_time: Vec<i64>,
+    groups: Vec<(Vec<u8>, GroupState)>,
+    closing: Vec<Vec<(i64, Vec<u8>, i64)>>,
+}
+
 /// Checkpoint bytes back into operator state.
 pub fn decode_state(bytes: &[u8]) -> Result<AggregateState, StateCodecError> {
-    Ok(postcard::from_bytes(bytes)?)
+    let wire: StateWire = postcard::from_bytes(bytes)?;
+    let mut groups = HashMap::with_capacity_and_hasher(wire.groups.len(), Default::default());
+    groups.extend(wire.groups);
+    Ok(AggregateState {
+        stream_time: wire.stream_time,
+        groups,
+        closing: wire.closing.into_iter().map(BTreeSet::from_iter).collect(),
+    })
 }
 
 fn find_offset(list: &[CommittedOffset], topic: &str, partition: u32) -> Option<i64> {
@@ -622,5 +641,44 @@ impl AggregateTask {
             offset: -1,
         });
         tracing::error!(query = %self.query_id, topic = %self.topic, step, message, "aggregate query stopped");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rivulet_expr::aggregate::{Accumulator, StoredValue};
+
+    use super::*;
+    use crate::operator::hash_aggregate::WindowState;
+
+    #[test]
+    fn state_bytes_decode_to_the_encoded_state() {
+        let mut state = AggregateState {
+            stream_time: vec![5, i64::MIN],
+            closing: vec![BTreeSet::new(), BTreeSet::new()],
+            ..AggregateState::default()
+        };
+        for i in 0..100i64 {
+            let key = format!("k{i}").into_bytes();
+            state.groups.insert(
+                key.clone(),
+                GroupState {
+                    key: vec![StoredValue(Value::Bigint(i))],
+                    partition: (i % 2) as u32,
+                    windows: vec![WindowState {
+                        start: i * 10,
+                        max_time: i * 10 + 3,
+                        accumulators: vec![Accumulator::Count(i), Accumulator::SumDouble(0.5)],
+                    }],
+                },
+            );
+            state.closing[(i % 2) as usize].insert((i * 10 + 20, key, i * 10));
+        }
+        let bytes = encode_state(&state).expect("encodes");
+        let back = decode_state(&bytes).expect("decodes");
+        assert_eq!(back.stream_time, state.stream_time);
+        assert_eq!(back.groups, state.groups);
+        assert_eq!(back.closing, state.closing);
+        assert!(decode_state(&bytes[..bytes.len() / 2]).is_err());
     }
 }
