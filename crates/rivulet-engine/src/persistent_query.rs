@@ -340,6 +340,12 @@ impl Engine {
                 query.plan.clone(),
                 query.start_from,
                 store,
+                self.config().state_dir.as_ref().map(|dir| {
+                    crate::query::aggregate_runner::Checkpointing {
+                        store: crate::checkpoint::CheckpointStore::new(dir),
+                        interval: self.config().checkpoint_interval,
+                    }
+                }),
             )
             .await
         } else {
@@ -452,6 +458,12 @@ impl Engine {
                 }
                 if let Some(running) = query.running {
                     running.stop().await;
+                }
+            }
+            if let Some(dir) = &self.config().state_dir {
+                let store = crate::checkpoint::CheckpointStore::new(dir);
+                if let Err(e) = store.remove(&q) {
+                    tracing::warn!(query = %q, error = %e, "checkpoint of a terminated query not removed");
                 }
             }
         }

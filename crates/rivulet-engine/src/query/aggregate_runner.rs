@@ -7,40 +7,65 @@
 //! Output partition: Kafka's partitioner over the inner key bytes (Kafka Streams'
 //! `WindowedStreamPartitioner` also hashes only the inner key).
 //!
-//! Restart: operator state is kept in memory only (checkpoints come later). To keep results
-//! correct after a restart, the query remembers where it first started reading each partition
-//! (consumer group `_rivulet-query-<ID>-origin`) and, on restart, re-reads the source from
-//! there, rebuilding the state without writing output for records below its committed progress
-//! (group `_rivulet-query-<ID>`); output resumes with the first record not yet processed.
-//! Delivery is at-least-once: changes appended after the last commit before a crash are
-//! appended again (idempotent upserts for a changelog reader). If the source's retention has
-//! deleted records since the origin, the rebuilt state lacks them.
+//! Checkpoints (when the engine has a state directory): at a batch boundary, once every
+//! checkpoint interval, the task serializes the operator state (postcard), saves it with
+//! [`CheckpointStore`] together with the next source offset of every source partition and,
+//! per sink partition, the sink's end after the task's last append (its *floor*), then commits
+//! its progress (group `_rivulet-query-<ID>`) as before. TERMINATE removes the checkpoint.
+//!
+//! Exactly-once output, on a log that keeps producer tags (the embedded log): every append
+//! carries a [`ProducerTag`] whose producer is the query's id for the source partition the
+//! records came from ([`producer_id`], as stateless tasks do) and whose sequence is the offset
+//! that partition's batch read up to; an iteration appends, per sink partition, one batch per
+//! source partition, in processing order.
+//!
+//! Restart: the task restores the state from the checkpoint and rewinds every source partition
+//! to the checkpoint's offsets; without a checkpoint (none yet, or unreadable: logged) it starts
+//! from empty state at the query's origin (group `_rivulet-query-<ID>-origin`, which also
+//! keeps the sink ends at the query's first start, the floors used then). For each sink
+//! partition and source partition it asks the sink for the producer's last sequence at or past
+//! the floor; while replaying, output caused by a source record below that sequence is not
+//! appended again (it was, before the crash). Each output, EMIT FINAL emissions included, is
+//! attributed to the input record whose processing produced it. Replay of the same records in
+//! the same order from the same state is deterministic, so the sink ends up holding exactly
+//! what an uninterrupted run writes — for a single-partition source. With several source
+//! partitions the task reads them in turn, a batch each, and batch sizes depend on what was
+//! available when read: a replay may interleave them differently, which can change
+//! intermediate EMIT CHANGES values of keys present in several partitions and stream-time
+//! decisions (late drops, window closing) — dedupe still writes no source record's output
+//! twice, but that output may differ from the lost run's.
+//! On a log without tags, or when the sink is the source, delivery is at-least-once: output of
+//! records at or past the committed progress is written again; records below it only rebuild
+//! state. If the source's retention deleted records since the checkpoint (or origin), the
+//! restored state lacks them.
 //!
 //! This module owns the log I/O of aggregate queries; it must not implement grouping or
 //! windows (the operator does) nor change the catalog.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, BTreeSet, HashMap},
     sync::{atomic::Ordering, Arc},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use bytes::Bytes;
 use rivulet_core::{Column, ColumnKind, LoggedRecord, Record, Value};
 use rivulet_format::{encode_windowed_key, Format, Serde, WindowKind};
-use rivulet_log::{CommittedOffset, Log, ReadLimits};
+use rivulet_log::{CommittedOffset, Log, ProducerTag, ReadLimits};
 use rivulet_sql::planner::{QueryPlan, WindowShape};
+use serde::Deserialize;
 use tokio::sync::watch;
 
 use super::{
-    persistent::{consumer_group, QueryStats, RunningQuery},
+    persistent::{consumer_group, producer_id, QueryStats, RunningQuery},
     row_decoder::{DecodedRow, RowDecoder},
     row_encoder::RowEncoder,
     StartFrom,
 };
 use crate::{
     catalog::Source,
-    operator::{AggregateOperator, Change, KeyCodec},
+    checkpoint::{Checkpoint, CheckpointStore, Position},
+    operator::{hash_aggregate::GroupState, AggregateOperator, AggregateState, Change, KeyCodec},
     processing_log::{ErrorKind, Failure, ProcessingLog},
     table_store::TableStore,
     EngineError,
@@ -84,7 +109,62 @@ fn group_key_columns(plan: &QueryPlan) -> Vec<Column> {
         .collect()
 }
 
-/// Starts the aggregate `plan` reading `source` and writing the table `sink`.
+/// Where and how often an aggregate query checkpoints its state.
+#[derive(Debug, Clone)]
+pub struct Checkpointing {
+    pub store: CheckpointStore,
+    pub interval: Duration,
+}
+
+/// Why a checkpoint's state could not be turned into bytes or back.
+#[derive(Debug, thiserror::Error)]
+pub enum StateCodecError {
+    #[error("aggregate state does not (de)serialize: {0}")]
+    Postcard(#[from] postcard::Error),
+}
+
+/// The operator state as checkpoint bytes (postcard).
+pub fn encode_state(state: &AggregateState) -> Result<Vec<u8>, StateCodecError> {
+    Ok(postcard::to_allocvec(state)?)
+}
+
+/// [`AggregateState`] as postcard lays it out (a map and a set are a length and their items,
+/// as a sequence is), read into vectors first: the map is then built at its final capacity and
+/// the sets, whose items come sorted, in bulk — much faster than item by item for 1,000,000
+/// keys.
+#[derive(Deserialize)]
+struct StateWire {
+    stream_time: Vec<i64>,
+    groups: Vec<(Vec<u8>, GroupState)>,
+    closing: Vec<Vec<(i64, Vec<u8>, i64)>>,
+}
+
+/// Checkpoint bytes back into operator state.
+pub fn decode_state(bytes: &[u8]) -> Result<AggregateState, StateCodecError> {
+    let wire: StateWire = postcard::from_bytes(bytes)?;
+    let mut groups = HashMap::with_capacity_and_hasher(wire.groups.len(), Default::default());
+    groups.extend(wire.groups);
+    Ok(AggregateState {
+        stream_time: wire.stream_time,
+        groups,
+        closing: wire.closing.into_iter().map(BTreeSet::from_iter).collect(),
+    })
+}
+
+fn find_offset(list: &[CommittedOffset], topic: &str, partition: u32) -> Option<i64> {
+    list.iter()
+        .find(|c| c.topic == topic && c.partition == partition)
+        .map(|c| c.offset)
+}
+
+fn find_position(list: &[Position], topic: &str, partition: u32) -> Option<i64> {
+    list.iter()
+        .find(|c| c.topic == topic && c.partition == partition)
+        .map(|c| c.offset)
+}
+
+/// Starts the aggregate `plan` reading `source` and writing the table `sink`, checkpointing
+/// with `checkpointing` when given.
 #[allow(clippy::too_many_arguments)]
 pub async fn start(
     log: Arc<dyn Log>,
@@ -95,15 +175,18 @@ pub async fn start(
     plan: QueryPlan,
     from: StartFrom,
     store: TableStore,
+    checkpointing: Option<Checkpointing>,
 ) -> Result<RunningQuery, EngineError> {
     let partitions = log.describe_topic(&source.topic).await?.partitions;
-    let sink_partitions = log.describe_topic(&sink.topic).await?.partitions.len() as u32;
+    let sink_description = log.describe_topic(&sink.topic).await?;
+    let sink_partitions = sink_description.partitions.len() as u32;
     if sink_partitions == 0 {
         return Err(EngineError::server(format!(
             "Sink topic '{}' has no partitions",
             sink.topic
         )));
     }
+    let exactly_once = log.keeps_producer_tags() && source.topic != sink.topic;
     let key_format = Format::parse(&sink.key_format.name, sink.key_format.delimiter.as_deref())
         .map_err(|e| EngineError::statement(e.to_string()))?;
     let codec = key_codec(key_format, group_key_columns(&plan))?;
@@ -122,22 +205,37 @@ pub async fn start(
     let schema = plan.output_schema();
     let encoder = RowEncoder::new(&schema, sink)?;
     let plan = Arc::new(plan);
-    let operator = AggregateOperator::new(plan.clone(), sink_partitions, codec)
+    let mut operator = AggregateOperator::new(plan.clone(), sink_partitions, codec)
         .ok_or_else(|| EngineError::server("not an aggregate query"))?;
 
     let origin_group = origin_group(query_id);
     let progress_group = consumer_group(query_id);
     let origins = log.committed_offsets(&origin_group).await?;
     let progress = log.committed_offsets(&progress_group).await?;
-    let find = |list: &[CommittedOffset], p: u32| {
-        list.iter()
-            .find(|c| c.topic == source.topic && c.partition == p)
-            .map(|c| c.offset)
-    };
+    let first_start = origins.is_empty();
+
+    // The checkpoint, if any and readable; otherwise empty state at the origin.
+    let mut checkpoint = None;
+    if let Some(c) = &checkpointing {
+        match c.store.load(query_id, 0) {
+            Ok(Some(cp)) => match decode_state(&cp.state) {
+                Ok(state) => {
+                    operator.restore(state);
+                    checkpoint = Some(cp);
+                }
+                Err(e) => tracing::warn!(query = %query_id, error = %e,
+                    "checkpoint state unreadable: rebuilding state from the origin"),
+            },
+            Ok(None) => {}
+            Err(e) => tracing::warn!(query = %query_id, error = %e,
+                "checkpoint unreadable: rebuilding state from the origin"),
+        }
+    }
+
     let mut new_origins = Vec::new();
     let mut cursors = Vec::with_capacity(partitions.len());
     for p in &partitions {
-        let origin = match find(&origins, p.partition) {
+        let origin = match find_offset(&origins, &source.topic, p.partition) {
             Some(o) => o.max(p.start_offset),
             None => {
                 let o = match from {
@@ -152,16 +250,65 @@ pub async fn start(
                 o
             }
         };
-        let done = find(&progress, p.partition).unwrap_or(origin);
+        let offset = checkpoint
+            .as_ref()
+            .and_then(|cp| find_position(&cp.sources, &source.topic, p.partition))
+            .map_or(origin, |o| o.max(p.start_offset));
+        let done = find_offset(&progress, &source.topic, p.partition).unwrap_or(offset);
         cursors.push(Cursor {
             partition: p.partition,
-            offset: origin,
+            offset,
             replay_below: done,
         });
+    }
+
+    // Per sink partition: the floor of the producer-tag scan, and the sink end now (every
+    // later append of this task lands at or past it: the floor of its next checkpoint).
+    let mut written_up_to = HashMap::new();
+    let mut sink_floors = Vec::with_capacity(sink_description.partitions.len());
+    for sp in &sink_description.partitions {
+        sink_floors.push((sp.partition, sp.end_offset));
+        if !exactly_once {
+            continue;
+        }
+        let floor = match &checkpoint {
+            Some(cp) => find_position(&cp.sink_floors, &sink.topic, sp.partition),
+            None => find_offset(&origins, &sink.topic, sp.partition),
+        };
+        let floor = match floor {
+            Some(f) => f,
+            None if first_start => {
+                new_origins.push(CommittedOffset {
+                    topic: sink.topic.clone(),
+                    partition: sp.partition,
+                    offset: sp.end_offset,
+                });
+                sp.end_offset
+            }
+            // An origin without sink floors (an older data directory): scan the whole sink.
+            None => sp.start_offset,
+        };
+        for (index, cursor) in cursors.iter().enumerate() {
+            let producer = producer_id(query_id, cursor.partition);
+            let last = log
+                .last_producer_sequence(&sink.topic, sp.partition, producer, floor)
+                .await?;
+            if let Some(sequence) = last.filter(|s| *s > cursor.offset) {
+                written_up_to.insert((sp.partition, index), sequence);
+            }
+        }
+    }
+    if !written_up_to.is_empty() {
+        tracing::info!(query = %query_id, already_written = ?written_up_to,
+            "aggregate query replays past output it already wrote");
     }
     if !new_origins.is_empty() {
         log.commit_offsets(&origin_group, &new_origins).await?;
     }
+    let producers = cursors
+        .iter()
+        .map(|c| producer_id(query_id, c.partition))
+        .collect();
     let stats = Arc::new(QueryStats::default());
     let (stop_tx, stop_rx) = watch::channel(false);
     let task = AggregateTask {
@@ -180,6 +327,12 @@ pub async fn start(
         stop: stop_rx,
         late_reported: 0,
         store,
+        exactly_once,
+        producers,
+        written_up_to,
+        sink_floors,
+        checkpointing,
+        epoch: checkpoint.as_ref().map_or(0, |cp| cp.epoch),
     };
     let handle = tokio::spawn(task.run(cursors));
     Ok(RunningQuery::from_parts(stats, stop_tx, vec![handle]))
@@ -209,6 +362,17 @@ struct AggregateTask {
     late_reported: u64,
     /// The materialized rows pull queries read (see [`crate::table_store`]).
     store: TableStore,
+    /// Whether appends are tagged (see the module doc).
+    exactly_once: bool,
+    /// Producer id per cursor (source partition).
+    producers: Vec<u64>,
+    /// Per (sink partition, cursor index): source offsets below this were written there
+    /// before a restart.
+    written_up_to: HashMap<(u32, usize), i64>,
+    /// Per sink partition: the sink's end after this task's last append (or at its start).
+    sink_floors: Vec<(u32, i64)>,
+    checkpointing: Option<Checkpointing>,
+    epoch: u64,
 }
 
 impl AggregateTask {
@@ -218,14 +382,17 @@ impl AggregateTask {
             max_bytes: BATCH_BYTES,
         };
         let mut changes = Vec::new();
-        let mut out: HashMap<u32, Vec<Record>> = HashMap::new();
+        // By (sink partition, cursor index): one append each, in processing order.
+        let mut out: BTreeMap<(u32, usize), Vec<Record>> = BTreeMap::new();
+        let mut last_checkpoint = Instant::now();
+        let mut dirty = false;
         loop {
             if *self.stop.borrow() {
                 return;
             }
             let mut idle = true;
             let mut position = Vec::new();
-            for cursor in cursors.iter_mut() {
+            for (index, cursor) in cursors.iter_mut().enumerate() {
                 let batch = match self
                     .log
                     .read(&self.topic, cursor.partition, cursor.offset, limits)
@@ -249,11 +416,24 @@ impl AggregateTask {
                     self.stats.consumed.fetch_add(1, Ordering::Relaxed);
                     for change in changes.drain(..) {
                         if let Some((partition, r)) = self.encode(change, record.offset) {
-                            out.entry(partition).or_default().push(r);
+                            if self
+                                .written_up_to
+                                .get(&(partition, index))
+                                .is_some_and(|&up_to| record.offset < up_to)
+                            {
+                                self.stats.deduplicated.fetch_add(1, Ordering::Relaxed);
+                                continue;
+                            }
+                            out.entry((partition, index)).or_default().push(r);
                         }
                     }
                 }
                 cursor.offset = batch.next_offset;
+                if !self.written_up_to.is_empty() {
+                    let next = batch.next_offset;
+                    self.written_up_to
+                        .retain(|(_, i), up_to| *i != index || *up_to > next);
+                }
                 if cursor.offset > cursor.replay_below {
                     position.push(CommittedOffset {
                         topic: self.topic.clone(),
@@ -267,16 +447,44 @@ impl AggregateTask {
                 .late_dropped
                 .fetch_add(late - self.late_reported, Ordering::Relaxed);
             self.late_reported = late;
-            for (partition, records) in out.iter_mut() {
+            for ((partition, index), records) in out.iter_mut() {
                 if records.is_empty() {
                     continue;
                 }
                 let n = records.len() as u64;
                 let records = std::mem::take(records);
-                if let Err(e) = self.log.append(&self.sink_topic, *partition, records).await {
-                    return self.failed("append", &e.to_string());
+                let appended = match (self.producers.get(*index), cursors.get(*index)) {
+                    (Some(&producer), Some(cursor)) if self.exactly_once => {
+                        let tag = ProducerTag {
+                            producer,
+                            sequence: cursor.offset,
+                        };
+                        self.log
+                            .append_tagged(&self.sink_topic, *partition, records, tag)
+                            .await
+                    }
+                    _ => self.log.append(&self.sink_topic, *partition, records).await,
+                };
+                let base = match appended {
+                    Ok(base) => base,
+                    Err(e) => return self.failed("append", &e.to_string()),
+                };
+                if let Some(floor) = self.sink_floors.iter_mut().find(|f| f.0 == *partition) {
+                    floor.1 = base + n as i64;
                 }
                 self.stats.produced.fetch_add(n, Ordering::Relaxed);
+            }
+            dirty |= !idle;
+            if dirty {
+                if let Some(interval) = self.checkpointing.as_ref().map(|c| c.interval) {
+                    if last_checkpoint.elapsed() >= interval {
+                        if let Err(e) = self.checkpoint(&cursors).await {
+                            return self.failed("checkpoint", &e);
+                        }
+                        last_checkpoint = Instant::now();
+                        dirty = false;
+                    }
+                }
             }
             if !position.is_empty() {
                 if let Err(e) = self.log.commit_offsets(&self.group, &position).await {
@@ -303,6 +511,43 @@ impl AggregateTask {
                 }
             }
         }
+    }
+
+    /// Saves the state with the cursors' offsets and the sink floors (a batch boundary: every
+    /// append so far is done).
+    async fn checkpoint(&mut self, cursors: &[Cursor]) -> Result<(), String> {
+        let Some(checkpointing) = &self.checkpointing else {
+            return Ok(());
+        };
+        let state = encode_state(self.operator.state()).map_err(|e| e.to_string())?;
+        self.epoch += 1;
+        let checkpoint = Checkpoint {
+            epoch: self.epoch,
+            sources: cursors
+                .iter()
+                .map(|c| Position {
+                    topic: self.topic.clone(),
+                    partition: c.partition,
+                    offset: c.offset,
+                })
+                .collect(),
+            sink_floors: self
+                .sink_floors
+                .iter()
+                .map(|&(partition, offset)| Position {
+                    topic: self.sink_topic.clone(),
+                    partition,
+                    offset,
+                })
+                .collect(),
+            state,
+        };
+        let store = checkpointing.store.clone();
+        let query_id = self.query_id.clone();
+        tokio::task::spawn_blocking(move || store.save(&query_id, 0, &checkpoint))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())
     }
 
     /// Decodes, filters and aggregates one record.
@@ -402,5 +647,44 @@ impl AggregateTask {
             offset: -1,
         });
         tracing::error!(query = %self.query_id, topic = %self.topic, step, message, "aggregate query stopped");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rivulet_expr::aggregate::{Accumulator, StoredValue};
+
+    use super::*;
+    use crate::operator::hash_aggregate::WindowState;
+
+    #[test]
+    fn state_bytes_decode_to_the_encoded_state() {
+        let mut state = AggregateState {
+            stream_time: vec![5, i64::MIN],
+            closing: vec![BTreeSet::new(), BTreeSet::new()],
+            ..AggregateState::default()
+        };
+        for i in 0..100i64 {
+            let key = format!("k{i}").into_bytes();
+            state.groups.insert(
+                key.clone(),
+                GroupState {
+                    key: vec![StoredValue(Value::Bigint(i))],
+                    partition: (i % 2) as u32,
+                    windows: vec![WindowState {
+                        start: i * 10,
+                        max_time: i * 10 + 3,
+                        accumulators: vec![Accumulator::Count(i), Accumulator::SumDouble(0.5)],
+                    }],
+                },
+            );
+            state.closing[(i % 2) as usize].insert((i * 10 + 20, key, i * 10));
+        }
+        let bytes = encode_state(&state).expect("encodes");
+        let back = decode_state(&bytes).expect("decodes");
+        assert_eq!(back.stream_time, state.stream_time);
+        assert_eq!(back.groups, state.groups);
+        assert_eq!(back.closing, state.closing);
+        assert!(decode_state(&bytes[..bytes.len() / 2]).is_err());
     }
 }
