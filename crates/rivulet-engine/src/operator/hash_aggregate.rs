@@ -188,6 +188,36 @@ impl AggregateOperator {
         self.state = state;
     }
 
+    /// The current result of every group and window the state holds, as upserts (for an
+    /// EMIT CHANGES table: what its changelog's latest rows are; an EMIT FINAL table's state
+    /// holds only windows not yet emitted, so this is empty-ish there). Used to refill a pull
+    /// query's store after a checkpoint restore.
+    pub fn current_results(&mut self) -> Vec<Change> {
+        let plan = self.plan.clone();
+        let mut out = Vec::new();
+        if self.emit_final {
+            return out;
+        }
+        for (key_bytes, group) in &self.state.groups {
+            for w in &group.windows {
+                let window = self.windows.map(|windows| (w.start, windows.end(w.start)));
+                if let Some(change) = result(
+                    &plan,
+                    &mut self.errors,
+                    &group.key,
+                    w,
+                    window,
+                    key_bytes,
+                    group.partition,
+                    false,
+                ) {
+                    out.push(change);
+                }
+            }
+        }
+        out
+    }
+
     /// Number of groups and open windows held.
     pub fn size(&self) -> (usize, usize) {
         let windows = self.state.groups.values().map(|g| g.windows.len()).sum();

@@ -221,6 +221,9 @@ pub async fn start(
             Ok(Some(cp)) => match decode_state(&cp.state) {
                 Ok(state) => {
                     operator.restore(state);
+                    // Pull queries read the store: refill it with the restored results
+                    // (replay after the checkpoint then updates it as before).
+                    store.apply(&operator.current_results());
                     checkpoint = Some(cp);
                 }
                 Err(e) => tracing::warn!(query = %query_id, error = %e,
