@@ -6,12 +6,12 @@
 //! It owns the pacing and the per-subscriber queue, not the format (the encoder's) nor HTTP:
 //!
 //! * **Batches.** A batch goes out as soon as a row arrives, unless the previous one went out
-//!   less than the feed's interval ago; then the rows that arrive meanwhile go out together at
-//!   the end of the interval. The interval grows with the viewers: it is the longer of
-//!   [`FeedPolicy::interval`] and viewers ÷ [`FeedPolicy::deliveries_per_second`], so one viewer
-//!   gets every row at once (sub-millisecond latency at a thousand rows a second) while a
-//!   hundred viewers of a fast stream share a bounded number of writes per second. At a trickle a
-//!   row is never held back.
+//!   less than [`FeedPolicy::interval`] ago or the feed has used its batch budget; then the rows
+//!   that arrive meanwhile go out together. The budget is a bucket of a few batches refilled at
+//!   [`FeedPolicy::deliveries_per_second`] ÷ viewers a second, so one viewer gets every row at
+//!   once (sub-millisecond latency at a thousand rows a second) while a hundred viewers of a
+//!   fast stream share a bounded number of writes per second. At a trickle a row is never held
+//!   back.
 //! * **Coalescing.** A batch carries at most [`FeedPolicy::max_rows`] rows, and the feed sends at
 //!   most [`FeedPolicy::rows_per_second`] rows a second over all its viewers together (a token
 //!   bucket holding one second of that budget, shared out by the viewers: one viewer of a phone
@@ -226,6 +226,9 @@ impl FeedSubscription {
     }
 }
 
+/// Batches that may go out back to back before the per-viewer batch rate applies.
+const BATCH_BURST: f64 = 4.0;
+
 /// Most rows read ahead for one batch (a bound on memory when rows come faster than the
 /// feed drains them; rows beyond are coalesced like the rest).
 const MAX_PENDING: usize = 16 * 1024;
@@ -244,6 +247,8 @@ async fn run(
     let mut tokens = f64::from(policy.rows_per_second);
     let mut refilled = Instant::now();
     let mut last_batch: Option<Instant> = None;
+    let mut batch_tokens = BATCH_BURST;
+    let mut batch_refilled = Instant::now();
     let mut pending: Vec<Arc<Vec<Value>>> = Vec::new();
     loop {
         // Rows the feed itself fell behind on: left out like coalesced ones.
@@ -254,11 +259,25 @@ async fn run(
             Err(RecvError::Lagged(n)) => missed += n,
             Err(RecvError::Closed) => return,
         }
-        if let Some(last) = last_batch {
-            let viewers = tx.receiver_count().max(1) as u32;
-            let shared = Duration::from_secs(1) * viewers / policy.deliveries_per_second.max(1);
-            tokio::time::sleep_until(last + policy.interval.max(shared)).await;
+        // Batches a viewer may get per second; a bucket of BATCH_BURST of them lets rows that
+        // arrive close together (one request's rows) go out at once while the average rate
+        // stays within the budget.
+        let viewers = tx.receiver_count().max(1) as u32;
+        let batch_rate = f64::from(policy.deliveries_per_second.max(1)) / f64::from(viewers);
+        let now = Instant::now();
+        batch_tokens =
+            (batch_tokens + batch_rate * (now - batch_refilled).as_secs_f64()).min(BATCH_BURST);
+        batch_refilled = now;
+        if batch_tokens < 1.0 {
+            let wait = Duration::from_secs_f64((1.0 - batch_tokens) / batch_rate);
+            tokio::time::sleep(wait).await;
+            batch_tokens = 1.0;
+            batch_refilled = Instant::now();
         }
+        if let Some(last) = last_batch {
+            tokio::time::sleep_until(last + policy.interval).await;
+        }
+        batch_tokens -= 1.0;
         while pending.len() < MAX_PENDING {
             match rows.try_recv() {
                 Ok(row) => pending.push(row),
