@@ -13,142 +13,23 @@
 //! drops), and an unwindowed aggregation. The kill -9 version is
 //! `crates/rivulet/tests/crash.rs`.
 
-use std::{
-    path::Path,
-    sync::{
-        atomic::{AtomicI64, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
+mod support;
 
-use async_trait::async_trait;
+use std::{path::Path, sync::Arc, time::Duration};
+
 use bytes::Bytes;
 use rivulet_core::Record;
 use rivulet_engine::{Engine, EngineConfig, Session};
 use rivulet_log::{
     embedded::{EmbeddedConfig, EmbeddedLog},
-    CommittedOffset, Log, LogError, LogResult, PartitionOffsets, ProducerTag, ReadBatch,
-    ReadLimits, TopicDescription, TopicSpec,
+    CommittedOffset, Log, ReadLimits,
 };
 use serde_json::json;
+use support::faulty_log::{Fault, Faulty};
 
-/// Where the wrapper fails.
-#[derive(Clone, Copy, Debug)]
-enum Fault {
-    /// The n-th commit of a query task fails (its appends before it succeeded).
-    Commit(i64),
-    /// The n-th tagged append fails (earlier appends of the same batch succeeded).
-    Append(i64),
-}
-
-/// The embedded log, failing once at the chosen point; everything else passes through.
-struct Faulty {
-    inner: Arc<EmbeddedLog>,
-    fault: Fault,
-    commits: AtomicI64,
-    appends: AtomicI64,
-}
-
-fn injected() -> LogError {
-    LogError::Io {
-        path: "fault injection".into(),
-        source: std::io::Error::other("injected crash"),
-    }
-}
-
-#[async_trait]
-impl Log for Faulty {
-    async fn create_topic(&self, spec: TopicSpec) -> LogResult<TopicDescription> {
-        self.inner.create_topic(spec).await
-    }
-    async fn delete_topic(&self, topic: &str) -> LogResult<()> {
-        self.inner.delete_topic(topic).await
-    }
-    async fn list_topics(&self) -> LogResult<Vec<String>> {
-        self.inner.list_topics().await
-    }
-    async fn describe_topic(&self, topic: &str) -> LogResult<TopicDescription> {
-        self.inner.describe_topic(topic).await
-    }
-    async fn append(&self, topic: &str, partition: u32, records: Vec<Record>) -> LogResult<i64> {
-        self.inner.append(topic, partition, records).await
-    }
-    async fn append_tagged(
-        &self,
-        topic: &str,
-        partition: u32,
-        records: Vec<Record>,
-        tag: ProducerTag,
-    ) -> LogResult<i64> {
-        let n = self.appends.fetch_add(1, Ordering::SeqCst) + 1;
-        if matches!(self.fault, Fault::Append(at) if at == n) {
-            return Err(injected());
-        }
-        self.inner
-            .append_tagged(topic, partition, records, tag)
-            .await
-    }
-    fn keeps_producer_tags(&self) -> bool {
-        self.inner.keeps_producer_tags()
-    }
-    async fn last_producer_sequence(
-        &self,
-        topic: &str,
-        partition: u32,
-        producer: u64,
-        from_offset: i64,
-    ) -> LogResult<Option<i64>> {
-        self.inner
-            .last_producer_sequence(topic, partition, producer, from_offset)
-            .await
-    }
-    async fn read(
-        &self,
-        topic: &str,
-        partition: u32,
-        offset: i64,
-        limits: ReadLimits,
-    ) -> LogResult<ReadBatch> {
-        self.inner.read(topic, partition, offset, limits).await
-    }
-    async fn wait_for_data(
-        &self,
-        topic: &str,
-        partition: u32,
-        offset: i64,
-        timeout: Duration,
-    ) -> LogResult<bool> {
-        self.inner
-            .wait_for_data(topic, partition, offset, timeout)
-            .await
-    }
-    async fn offset_for_timestamp(
-        &self,
-        topic: &str,
-        partition: u32,
-        timestamp_ms: i64,
-    ) -> LogResult<Option<i64>> {
-        self.inner
-            .offset_for_timestamp(topic, partition, timestamp_ms)
-            .await
-    }
-    async fn offsets(&self, topic: &str, partition: u32) -> LogResult<PartitionOffsets> {
-        self.inner.offsets(topic, partition).await
-    }
-    async fn commit_offsets(&self, group: &str, offsets: &[CommittedOffset]) -> LogResult<()> {
-        // The task's progress commits (not the origin's).
-        if !group.ends_with("-origin") && offsets.iter().any(|o| o.topic == "readings") {
-            let n = self.commits.fetch_add(1, Ordering::SeqCst) + 1;
-            if matches!(self.fault, Fault::Commit(at) if at == n) {
-                return Err(injected());
-            }
-        }
-        self.inner.commit_offsets(group, offsets).await
-    }
-    async fn committed_offsets(&self, group: &str) -> LogResult<Vec<CommittedOffset>> {
-        self.inner.committed_offsets(group).await
-    }
+/// The task's progress commits (not the origin's).
+fn counted(group: &str, offsets: &[CommittedOffset]) -> bool {
+    !group.ends_with("-origin") && offsets.iter().any(|o| o.topic == "readings")
 }
 
 const SOURCE: &str = "CREATE STREAM readings (device STRING KEY, v INT) WITH (kafka_topic='readings', value_format='JSON', partitions=1);";
@@ -318,12 +199,7 @@ async fn crash_and_restart(
     let dir = tempfile::tempdir().expect("tempdir");
     let state = dir.path().join("state");
     let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path().join("log"))).expect("log");
-    let faulty = Arc::new(Faulty {
-        inner: log.clone(),
-        fault,
-        commits: AtomicI64::new(0),
-        appends: AtomicI64::new(0),
-    });
+    let faulty = Arc::new(Faulty::new(log.clone(), fault, counted));
     let engine = Engine::open(faulty.clone(), config(&state, interval))
         .await
         .expect("engine opens");
