@@ -3,34 +3,19 @@
 //! finalMessage) and `/query-stream`, plus `GET /tables/{name}/rows`. Reference section 5,
 //! rows 7 (key lookup) and 33 (windowed pull with WINDOWSTART/WINDOWEND bounds).
 
-use std::{sync::Arc, time::Duration};
+mod common;
+
+use std::time::Duration;
 
 use axum::{
     body::Body,
     http::{Request, StatusCode},
     Router,
 };
+use common::*;
 use http_body_util::BodyExt;
-use rivulet_engine::{Engine, EngineConfig};
-use rivulet_log::embedded::{EmbeddedConfig, EmbeddedLog};
-use rivulet_server::{AppState, Metrics, ServerSettings};
 use serde_json::{json, Value};
 use tower::ServiceExt;
-
-async fn app() -> (tempfile::TempDir, Router) {
-    let dir = tempfile::tempdir().unwrap();
-    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
-    let engine = Engine::open(log.clone(), EngineConfig::default())
-        .await
-        .unwrap();
-    let app = rivulet_server::router(AppState::new(
-        ServerSettings::default(),
-        log,
-        engine,
-        Arc::new(Metrics::new()),
-    ));
-    (dir, app)
-}
 
 /// Sends one request and returns the status and the whole body as text.
 async fn send(app: &Router, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, String) {

@@ -2,54 +2,21 @@
 //! push queries (reference section 5, rows 20, 21, 25) emit every update to the client at once
 //! (reference 3.3, 3.10).
 
-use std::{sync::Arc, time::Duration};
+mod common;
+
+use std::time::Duration;
 
 use axum::{
     body::Body,
     http::{Request, StatusCode},
     Router,
 };
+use common::*;
 use http_body_util::BodyExt;
-use rivulet_engine::{Engine, EngineConfig};
-use rivulet_log::embedded::{EmbeddedConfig, EmbeddedLog};
-use rivulet_server::{AppState, Metrics, ServerSettings};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
 const ORDERS: &str = "CREATE STREAM orders (item_id VARCHAR KEY, quantity INT, order_zipcode VARCHAR, orderId INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
-
-async fn app() -> (tempfile::TempDir, Router) {
-    let dir = tempfile::tempdir().unwrap();
-    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
-    let engine = Engine::open(log.clone(), EngineConfig::default())
-        .await
-        .unwrap();
-    let app = rivulet_server::router(AppState::new(
-        ServerSettings::default(),
-        log,
-        engine,
-        Arc::new(Metrics::new()),
-    ));
-    (dir, app)
-}
-
-async fn call(app: &Router, method: &str, uri: &str, body: String) -> (StatusCode, String) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("content-type", "application/vnd.ksql.v1+json")
-        .body(Body::from(body))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn ksql(app: &Router, sql: &str) {
-    let (status, text) = call(app, "POST", "/ksql", json!({"ksql": sql}).to_string()).await;
-    assert_eq!(status, StatusCode::OK, "{sql}: {text}");
-}
 
 /// The first `lines` lines of a `/query-stream` answer (delimited).
 async fn query_stream(app: &Router, sql: &str, lines: usize) -> Vec<String> {
@@ -89,7 +56,7 @@ async fn query_stream(app: &Router, sql: &str, lines: usize) -> Vec<String> {
 
 async fn insert(app: &Router, rows: &[(i64, &str, i32)]) {
     for (i, (ts, item, q)) in rows.iter().enumerate() {
-        ksql(
+        ksql_ok(
             app,
             &format!(
                 "INSERT INTO orders (ROWTIME, item_id, quantity, order_zipcode, orderId) VALUES ({ts}, '{item}', {q}, 'z{item}', {i});"
@@ -109,7 +76,7 @@ fn rows(lines: &[String]) -> Vec<Value> {
 #[tokio::test]
 async fn tumbling_group_by_push_query_emits_every_update() {
     let (_dir, app) = app().await;
-    ksql(&app, ORDERS).await;
+    ksql_ok(&app, ORDERS).await;
     insert(
         &app,
         &[
@@ -144,7 +111,7 @@ async fn tumbling_group_by_push_query_emits_every_update() {
 #[tokio::test]
 async fn push_query_from_latest_aggregates_only_new_records() {
     let (_dir, app) = app().await;
-    ksql(&app, ORDERS).await;
+    ksql_ok(&app, ORDERS).await;
     insert(&app, &[(1_000, "a", 100)]).await;
     let body = json!({"sql": "SELECT item_id, SUM(quantity) AS total FROM orders GROUP BY item_id EMIT CHANGES;", "properties": {}});
     let req = Request::builder()
@@ -183,7 +150,7 @@ async fn push_query_from_latest_aggregates_only_new_records() {
 #[tokio::test]
 async fn hopping_group_by_push_query_updates_each_window() {
     let (_dir, app) = app().await;
-    ksql(&app, ORDERS).await;
+    ksql_ok(&app, ORDERS).await;
     insert(&app, &[(7_000, "a", 2), (12_000, "a", 3)]).await;
     let lines = query_stream(&app, "SELECT windowstart, windowend, item_id, SUM(quantity) FROM orders WINDOW HOPPING (SIZE 20 SECONDS, ADVANCE BY 5 SECONDS) GROUP BY item_id EMIT CHANGES;", 6).await;
     let mut got = rows(&lines[1..]);
@@ -205,7 +172,7 @@ async fn hopping_group_by_push_query_updates_each_window() {
 #[tokio::test]
 async fn tutorial_row_25_window_bounds_and_max_rowtime() {
     let (_dir, app) = app().await;
-    ksql(&app, ORDERS).await;
+    ksql_ok(&app, ORDERS).await;
     insert(
         &app,
         &[(1_000, "a", 1), (61_000, "a", 1), (400_000, "a", 1)],

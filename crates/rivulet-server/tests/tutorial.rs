@@ -3,34 +3,19 @@
 //! answer with the entity kinds ksqlDB answers (reference, section 5: rows 1, 4, 5, 8–14, 16–18,
 //! 35, 36). Rows that need tables with aggregation, joins or pull queries come with issue 5.
 
-use std::{sync::Arc, time::Duration};
+mod common;
+
+use std::time::Duration;
 
 use axum::{
     body::Body,
     http::{Request, StatusCode},
     Router,
 };
+use common::*;
 use http_body_util::BodyExt;
-use rivulet_engine::{Engine, EngineConfig};
-use rivulet_log::embedded::{EmbeddedConfig, EmbeddedLog};
-use rivulet_server::{AppState, Metrics, ServerSettings};
 use serde_json::{json, Value};
 use tower::ServiceExt;
-
-async fn app() -> (tempfile::TempDir, Router) {
-    let dir = tempfile::tempdir().unwrap();
-    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
-    let engine = Engine::open(log.clone(), EngineConfig::default())
-        .await
-        .unwrap();
-    let app = rivulet_server::router(AppState::new(
-        ServerSettings::default(),
-        log,
-        engine,
-        Arc::new(Metrics::new()),
-    ));
-    (dir, app)
-}
 
 /// Runs one statement on `/ksql` with the session's properties and variables.
 async fn ksql(

@@ -2,55 +2,22 @@
 //! of each windowed key beside the key, and `SELECT * FROM <windowed table> EMIT CHANGES`
 //! exposes WINDOWSTART and WINDOWEND after the key columns (reference 3.1, 3.3).
 
-use std::{sync::Arc, time::Duration};
+mod common;
+
+use std::time::Duration;
 
 use axum::{
     body::Body,
     http::{Request, StatusCode},
     Router,
 };
+use common::*;
 use http_body_util::BodyExt;
-use rivulet_engine::{Engine, EngineConfig};
-use rivulet_log::embedded::{EmbeddedConfig, EmbeddedLog};
-use rivulet_server::{AppState, Metrics, ServerSettings};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
 const ORDERS: &str = "CREATE STREAM orders (item_id VARCHAR KEY, quantity INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
 const SUMS: &str = "CREATE TABLE item_sums WITH (kafka_topic='item_sums') AS SELECT item_id, SUM(quantity) AS total FROM orders WINDOW TUMBLING (SIZE 20 SECONDS) GROUP BY item_id EMIT CHANGES;";
-
-async fn app() -> (tempfile::TempDir, Router) {
-    let dir = tempfile::tempdir().unwrap();
-    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).unwrap();
-    let engine = Engine::open(log.clone(), EngineConfig::default())
-        .await
-        .unwrap();
-    let app = rivulet_server::router(AppState::new(
-        ServerSettings::default(),
-        log,
-        engine,
-        Arc::new(Metrics::new()),
-    ));
-    (dir, app)
-}
-
-async fn call(app: &Router, method: &str, uri: &str, body: String) -> (StatusCode, String) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("content-type", "application/vnd.ksql.v1+json")
-        .body(Body::from(body))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn ksql(app: &Router, sql: &str) {
-    let (status, text) = call(app, "POST", "/ksql", json!({"ksql": sql}).to_string()).await;
-    assert_eq!(status, StatusCode::OK, "{sql}: {text}");
-}
 
 /// The records of `topic` partition 0, waiting until there are at least `n`.
 async fn records(app: &Router, topic: &str, n: usize) -> Vec<Value> {
@@ -115,10 +82,10 @@ async fn query_stream(app: &Router, sql: &str, lines: usize) -> Vec<String> {
 }
 
 async fn windowed_table(app: &Router) {
-    ksql(app, ORDERS).await;
-    ksql(app, SUMS).await;
+    ksql_ok(app, ORDERS).await;
+    ksql_ok(app, SUMS).await;
     for (ts, item, q) in [(1_000, "a", 2), (5_000, "a", 4), (25_000, "a", 3)] {
-        ksql(
+        ksql_ok(
             app,
             &format!(
                 "INSERT INTO orders (ROWTIME, item_id, quantity) VALUES ({ts}, '{item}', {q});"
@@ -218,8 +185,8 @@ async fn metric_reaches(app: &Router, name: &str, want: f64) {
 #[tokio::test]
 async fn metrics_count_late_records_and_processing_log_entries() {
     let (_dir, app) = app().await;
-    ksql(&app, ORDERS).await;
-    ksql(&app, "CREATE TABLE late_sums WITH (kafka_topic='late_sums') AS SELECT item_id, SUM(quantity) AS total FROM orders WINDOW TUMBLING (SIZE 20 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY item_id EMIT CHANGES;").await;
+    ksql_ok(&app, ORDERS).await;
+    ksql_ok(&app, "CREATE TABLE late_sums WITH (kafka_topic='late_sums') AS SELECT item_id, SUM(quantity) AS total FROM orders WINDOW TUMBLING (SIZE 20 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY item_id EMIT CHANGES;").await;
     let (_, text) = call(&app, "GET", "/metrics", String::new()).await;
     let id = text
         .lines()
@@ -243,7 +210,7 @@ async fn metrics_count_late_records_and_processing_log_entries() {
 
     // Stream time 25 s closes [0, 20 s) (grace 0): the records at 1 s and 2 s come late.
     for (ts, q) in [(25_000, 1), (1_000, 2), (2_000, 3), (30_000, 4)] {
-        ksql(
+        ksql_ok(
             &app,
             &format!("INSERT INTO orders (ROWTIME, item_id, quantity) VALUES ({ts}, 'a', {q});"),
         )
