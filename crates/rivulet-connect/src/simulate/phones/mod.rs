@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use motion::{add, noise3, Motion, Vec3, G};
 
-pub(crate) use push::post;
+pub(crate) use push::{deliver, post, Tally};
 pub use push::{run_phones, SimError, SimProgress, SimStats};
 
 /// The push URL a default simulator posts to.

@@ -130,8 +130,9 @@ fn check(config: &PhoneSimConfig) -> Result<Uri, SimError> {
     Ok(uri)
 }
 
+/// What a simulator sent and what failed, shared by its tasks.
 #[derive(Default)]
-struct Tally {
+pub(crate) struct Tally {
     batches: AtomicU64,
     readings: AtomicU64,
     errors: AtomicU64,
@@ -139,18 +140,18 @@ struct Tally {
 }
 
 impl Tally {
-    fn sent(&self, readings: u64) {
+    pub(crate) fn sent(&self, readings: u64) {
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.readings.fetch_add(readings, Ordering::Relaxed);
     }
 
-    fn failed(&self, error: String) {
+    pub(crate) fn failed(&self, error: String) {
         self.errors.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(%error, "phone simulator: push failed");
+        tracing::debug!(%error, "simulator: post failed");
         *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
     }
 
-    fn snapshot(&self, elapsed: Duration) -> SimProgress {
+    pub(crate) fn snapshot(&self, elapsed: Duration) -> SimProgress {
         SimProgress {
             elapsed,
             batches_sent: self.batches.load(Ordering::Relaxed),
@@ -287,61 +288,75 @@ impl Sender {
         }
     }
 
-    /// Posts until accepted, rejected for good, or stopped (returns false when stopped). A
-    /// request in flight when the run stops gets a short grace to finish, so what the server
-    /// stored is what the tally counts.
     async fn deliver(&mut self, body: Bytes, readings: u64) -> bool {
-        let mut backoff = FIRST_BACKOFF;
-        loop {
-            let request =
-                tokio::time::timeout(REQUEST_TIMEOUT, post(&self.client, &self.uri, body.clone()));
-            tokio::pin!(request);
-            let mut stopping = false;
-            let attempt = tokio::select! {
-                biased;
-                r = &mut request => r,
-                _ = self.stop.changed() => {
-                    stopping = true;
-                    match tokio::time::timeout(STOP_GRACE, &mut request).await {
-                        Ok(r) => r,
-                        Err(_) => return false,
-                    }
+        deliver(
+            &self.client,
+            &self.uri,
+            body,
+            readings,
+            &self.tally,
+            &mut self.stop,
+        )
+        .await
+    }
+}
+
+/// Posts `body` to `uri` until accepted, rejected for good, or stopped (returns false when stopped). A
+/// request in flight when the run stops gets a short grace to finish, so what the server
+/// stored is what the tally counts.
+pub(crate) async fn deliver(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    uri: &Uri,
+    body: Bytes,
+    readings: u64,
+    tally: &Tally,
+    stop: &mut watch::Receiver<bool>,
+) -> bool {
+    let mut backoff = FIRST_BACKOFF;
+    loop {
+        let request = tokio::time::timeout(REQUEST_TIMEOUT, post(client, uri, body.clone()));
+        tokio::pin!(request);
+        let mut stopping = false;
+        let attempt = tokio::select! {
+            biased;
+            r = &mut request => r,
+            _ = stop.changed() => {
+                stopping = true;
+                match tokio::time::timeout(STOP_GRACE, &mut request).await {
+                    Ok(r) => r,
+                    Err(_) => return false,
                 }
-            };
-            let retry = match attempt {
-                Ok(Ok((status, _))) if status.is_success() => {
-                    self.tally.sent(readings);
-                    return !stopping;
-                }
-                Ok(Ok((status, text))) => {
-                    self.tally
-                        .failed(format!("{} answered {status}: {text}", self.uri));
-                    status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
-                }
-                Ok(Err(e)) => {
-                    self.tally.failed(format!("cannot reach {}: {e}", self.uri));
-                    true
-                }
-                Err(_) => {
-                    self.tally.failed(format!(
-                        "{} did not answer within {REQUEST_TIMEOUT:?}",
-                        self.uri
-                    ));
-                    true
-                }
-            };
-            if stopping {
-                return false;
             }
-            if !retry {
-                return true;
+        };
+        let retry = match attempt {
+            Ok(Ok((status, _))) if status.is_success() => {
+                tally.sent(readings);
+                return !stopping;
             }
-            tokio::select! {
-                _ = self.stop.changed() => return false,
-                _ = tokio::time::sleep(backoff) => {}
+            Ok(Ok((status, text))) => {
+                tally.failed(format!("{} answered {status}: {text}", uri));
+                status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
             }
-            backoff = (backoff * 2).min(MAX_BACKOFF);
+            Ok(Err(e)) => {
+                tally.failed(format!("cannot reach {}: {e}", uri));
+                true
+            }
+            Err(_) => {
+                tally.failed(format!("{} did not answer within {REQUEST_TIMEOUT:?}", uri));
+                true
+            }
+        };
+        if stopping {
+            return false;
         }
+        if !retry {
+            return true;
+        }
+        tokio::select! {
+            _ = stop.changed() => return false,
+            _ = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(MAX_BACKOFF);
     }
 }
 

@@ -9,13 +9,12 @@
 //! `stop` future, or the configured count, ends a run.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::{StatusCode, Uri};
+use hyper::Uri;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
@@ -23,7 +22,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::{TemperatureReading, TemperatureSimConfig, TemperatureSimulator};
-use crate::simulate::phones::{post, SimError, SimProgress, SimStats};
+use crate::simulate::phones::{deliver, SimError, SimProgress, SimStats, Tally};
 
 /// Readings due this soon after a request's first reading wait for it and share the request.
 pub const LINGER: Duration = Duration::from_millis(20);
@@ -31,11 +30,6 @@ pub const LINGER: Duration = Duration::from_millis(20);
 pub const MAX_BATCH: usize = 500;
 
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// How long a request in flight at stop may still take.
-const STOP_GRACE: Duration = Duration::from_secs(2);
 /// Most sensors a run may simulate.
 const MAX_SENSORS: usize = 1_000_000;
 /// Longest pause a run accepts (a larger one is most likely a unit mistake).
@@ -142,41 +136,6 @@ impl Batcher {
             }
         }
         batch
-    }
-}
-
-#[derive(Default)]
-struct Tally {
-    batches: AtomicU64,
-    readings: AtomicU64,
-    errors: AtomicU64,
-    last_error: Mutex<Option<String>>,
-}
-
-impl Tally {
-    fn sent(&self, readings: u64) {
-        self.batches.fetch_add(1, Ordering::Relaxed);
-        self.readings.fetch_add(readings, Ordering::Relaxed);
-    }
-
-    fn failed(&self, error: String) {
-        self.errors.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(%error, "temperature simulator: post failed");
-        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
-    }
-
-    fn snapshot(&self, elapsed: Duration) -> SimProgress {
-        SimProgress {
-            elapsed,
-            batches_sent: self.batches.load(Ordering::Relaxed),
-            readings_sent: self.readings.load(Ordering::Relaxed),
-            errors: self.errors.load(Ordering::Relaxed),
-            last_error: self
-                .last_error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone(),
-        }
     }
 }
 
@@ -297,61 +256,16 @@ impl Sender {
         }
     }
 
-    /// Posts until accepted, rejected for good, or stopped (returns false when stopped). A
-    /// request in flight when the run stops gets a short grace to finish, so what the server
-    /// stored is what the tally counts.
     async fn deliver(&mut self, body: Bytes, readings: u64) -> bool {
-        let mut backoff = FIRST_BACKOFF;
-        loop {
-            let request =
-                tokio::time::timeout(REQUEST_TIMEOUT, post(&self.client, &self.uri, body.clone()));
-            tokio::pin!(request);
-            let mut stopping = false;
-            let attempt = tokio::select! {
-                biased;
-                r = &mut request => r,
-                _ = self.stop.changed() => {
-                    stopping = true;
-                    match tokio::time::timeout(STOP_GRACE, &mut request).await {
-                        Ok(r) => r,
-                        Err(_) => return false,
-                    }
-                }
-            };
-            let retry = match attempt {
-                Ok(Ok((status, _))) if status.is_success() => {
-                    self.tally.sent(readings);
-                    return !stopping;
-                }
-                Ok(Ok((status, text))) => {
-                    self.tally
-                        .failed(format!("{} answered {status}: {text}", self.uri));
-                    status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
-                }
-                Ok(Err(e)) => {
-                    self.tally.failed(format!("cannot reach {}: {e}", self.uri));
-                    true
-                }
-                Err(_) => {
-                    self.tally.failed(format!(
-                        "{} did not answer within {REQUEST_TIMEOUT:?}",
-                        self.uri
-                    ));
-                    true
-                }
-            };
-            if stopping {
-                return false;
-            }
-            if !retry {
-                return true;
-            }
-            tokio::select! {
-                _ = self.stop.changed() => return false,
-                _ = tokio::time::sleep(backoff) => {}
-            }
-            backoff = (backoff * 2).min(MAX_BACKOFF);
-        }
+        deliver(
+            &self.client,
+            &self.uri,
+            body,
+            readings,
+            &self.tally,
+            &mut self.stop,
+        )
+        .await
     }
 }
 
