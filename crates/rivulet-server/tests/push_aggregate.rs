@@ -18,40 +18,10 @@ use tower::ServiceExt;
 
 const ORDERS: &str = "CREATE STREAM orders (item_id VARCHAR KEY, quantity INT, order_zipcode VARCHAR, orderId INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
 
-/// The first `lines` lines of a `/query-stream` answer (delimited).
+/// The first `lines` lines of a `/query-stream` answer, from the earliest offset.
 async fn query_stream(app: &Router, sql: &str, lines: usize) -> Vec<String> {
-    let body = json!({"sql": sql, "properties": {"auto.offset.reset": "earliest"}});
-    let req = Request::builder()
-        .method("POST")
-        .uri("/query-stream")
-        .header("content-type", "application/vnd.ksqlapi.delimited.v1")
-        .header("accept", "application/vnd.ksqlapi.delimited.v1")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let mut body = res.into_body();
-    if status != StatusCode::OK {
-        let bytes = body.collect().await.unwrap().to_bytes();
-        panic!("{sql}: {status} {}", String::from_utf8_lossy(&bytes));
-    }
-    let mut text = String::new();
-    let read = async {
-        while text.lines().count() < lines {
-            match body.frame().await {
-                Some(Ok(frame)) => {
-                    if let Ok(data) = frame.into_data() {
-                        text.push_str(&String::from_utf8_lossy(&data));
-                    }
-                }
-                _ => break,
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), read)
-        .await
-        .unwrap_or_else(|_| panic!("{sql}: {lines} lines within 10 s, got {text:?}"));
-    text.lines().map(str::to_string).collect()
+    let earliest = json!({"auto.offset.reset": "earliest"});
+    query_stream_lines(app, sql, &earliest, &json!({}), lines).await
 }
 
 async fn insert(app: &Router, rows: &[(i64, &str, i32)]) {

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use axum::{
     body::Body,
     http::{Request, StatusCode},
@@ -43,52 +41,7 @@ async fn ksql(
 /// Sends `sql` to `/query-stream` and returns the lines that arrive until `lines` are there (the
 /// statement may stream forever, as a push query without LIMIT does).
 async fn query_stream(app: &Router, sql: &str, properties: &Value, lines: usize) -> Vec<String> {
-    query_stream_with(app, sql, properties, &json!({}), lines).await
-}
-
-async fn query_stream_with(
-    app: &Router,
-    sql: &str,
-    properties: &Value,
-    variables: &Value,
-    lines: usize,
-) -> Vec<String> {
-    let body = json!({"sql": sql, "properties": properties, "sessionVariables": variables});
-    let req = Request::builder()
-        .method("POST")
-        .uri("/query-stream")
-        .header("content-type", "application/vnd.ksqlapi.delimited.v1")
-        .header("accept", "application/vnd.ksqlapi.delimited.v1")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let mut body = res.into_body();
-    if status != StatusCode::OK {
-        let bytes = body
-            .collect()
-            .await
-            .map(|b| b.to_bytes())
-            .unwrap_or_default();
-        panic!("{sql}: {status} {}", String::from_utf8_lossy(&bytes));
-    }
-    let mut text = String::new();
-    let read = async {
-        while text.lines().count() < lines {
-            match body.frame().await {
-                Some(Ok(frame)) => {
-                    if let Ok(data) = frame.into_data() {
-                        text.push_str(&String::from_utf8_lossy(&data));
-                    }
-                }
-                _ => break,
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), read)
-        .await
-        .unwrap_or_else(|_| panic!("{sql}: {lines} lines within 10 s"));
-    text.lines().map(str::to_string).collect()
+    query_stream_lines(app, sql, properties, &json!({}), lines).await
 }
 
 #[tokio::test]
@@ -195,7 +148,7 @@ async fn tutorial_statements_run_unchanged() {
     assert_eq!((status, body), (StatusCode::OK, json!([])));
     // The client keeps DEFINEd variables and sends them with each request (ksqlDB's CLI and
     // `rivulet sql` do), as `sessionVariables`.
-    let lines = query_stream_with(
+    let lines = query_stream_lines(
         &app,
         "SELECT profileId AS ${name} FROM riderLocations EMIT CHANGES;",
         &earliest,

@@ -6,15 +6,9 @@ mod common;
 
 use std::time::Duration;
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode},
-    Router,
-};
+use axum::{http::StatusCode, Router};
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 const ORDERS: &str = "CREATE STREAM orders (item_id VARCHAR KEY, quantity INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);";
 const SUMS: &str = "CREATE TABLE item_sums WITH (kafka_topic='item_sums') AS SELECT item_id, SUM(quantity) AS total FROM orders WINDOW TUMBLING (SIZE 20 SECONDS) GROUP BY item_id EMIT CHANGES;";
@@ -45,40 +39,10 @@ async fn records(app: &Router, topic: &str, n: usize) -> Vec<Value> {
         .unwrap_or_else(|_| panic!("{n} records on {topic} within 10 s"))
 }
 
-/// The first `lines` lines of a `/query-stream` answer (delimited).
+/// The first `lines` lines of a `/query-stream` answer, from the earliest offset.
 async fn query_stream(app: &Router, sql: &str, lines: usize) -> Vec<String> {
-    let body = json!({"sql": sql, "properties": {"auto.offset.reset": "earliest"}});
-    let req = Request::builder()
-        .method("POST")
-        .uri("/query-stream")
-        .header("content-type", "application/vnd.ksqlapi.delimited.v1")
-        .header("accept", "application/vnd.ksqlapi.delimited.v1")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let mut body = res.into_body();
-    if status != StatusCode::OK {
-        let bytes = body.collect().await.unwrap().to_bytes();
-        panic!("{sql}: {status} {}", String::from_utf8_lossy(&bytes));
-    }
-    let mut text = String::new();
-    let read = async {
-        while text.lines().count() < lines {
-            match body.frame().await {
-                Some(Ok(frame)) => {
-                    if let Ok(data) = frame.into_data() {
-                        text.push_str(&String::from_utf8_lossy(&data));
-                    }
-                }
-                _ => break,
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), read)
-        .await
-        .unwrap_or_else(|_| panic!("{sql}: {lines} lines within 10 s, got {text:?}"));
-    text.lines().map(str::to_string).collect()
+    let earliest = json!({"auto.offset.reset": "earliest"});
+    query_stream_lines(app, sql, &earliest, &json!({}), lines).await
 }
 
 async fn windowed_table(app: &Router) {
