@@ -104,6 +104,25 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// A write to `sink_topic` that failed (a PRODUCTION_ERROR: the query stops).
+    pub fn production(
+        query_id: &str,
+        step: &'static str,
+        message: &str,
+        sink_topic: &str,
+        partition: u32,
+    ) -> Failure {
+        Failure {
+            query_id: query_id.to_string(),
+            step,
+            kind: ErrorKind::Production,
+            message: message.to_string(),
+            topic: sink_topic.to_string(),
+            partition,
+            offset: -1,
+        }
+    }
+
     /// The entry's JSON value, with ksqlDB's field names.
     pub fn to_json(&self, time_ms: i64) -> Value {
         let cause: Vec<Value> = Vec::new();

@@ -467,15 +467,13 @@ impl PartitionTask {
 
     fn failed(&self, step: &'static str, message: &str) {
         self.stats.failed.store(true, Ordering::Relaxed);
-        self.processing_log.log(Failure {
-            query_id: self.query_id.clone(),
+        self.processing_log.log(Failure::production(
+            &self.query_id,
             step,
-            kind: ErrorKind::Production,
-            message: message.to_string(),
-            topic: self.sink_topic.clone(),
-            partition: self.partition,
-            offset: -1,
-        });
+            message,
+            &self.sink_topic,
+            self.partition,
+        ));
         tracing::error!(query = %self.query_id, topic = %self.topic, partition = self.partition, step, message, "persistent query stopped");
     }
 }
