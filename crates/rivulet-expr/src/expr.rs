@@ -196,6 +196,79 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Calls `f` with the index of every input column this expression reads (lambda bodies
+    /// included; lambda variables are not columns).
+    pub fn for_each_column(&self, f: &mut impl FnMut(usize)) {
+        match self {
+            Expr::Column { index, .. } => f(*index),
+            Expr::Literal(..) | Expr::LambdaVariable { .. } => {}
+            Expr::Call { args, .. } => args.iter().for_each(|a| a.for_each_column(f)),
+            Expr::And(items) | Expr::Or(items) => items.iter().for_each(|a| a.for_each_column(f)),
+            Expr::ArrayConstructor { elements, .. } => {
+                elements.iter().for_each(|a| a.for_each_column(f))
+            }
+            Expr::Cast { expr, .. }
+            | Expr::Negate(expr)
+            | Expr::Not(expr)
+            | Expr::IsNull { expr, .. }
+            | Expr::Dereference { base: expr, .. }
+            | Expr::Lambda { body: expr, .. } => expr.for_each_column(f),
+            Expr::Arithmetic { left, right, .. }
+            | Expr::Comparison { left, right, .. }
+            | Expr::IsDistinctFrom { left, right, .. }
+            | Expr::Like {
+                expr: left,
+                pattern: right,
+                ..
+            }
+            | Expr::Subscript {
+                base: left,
+                index: right,
+                ..
+            } => {
+                left.for_each_column(f);
+                right.for_each_column(f);
+            }
+            Expr::Between {
+                expr, low, high, ..
+            } => {
+                expr.for_each_column(f);
+                low.for_each_column(f);
+                high.for_each_column(f);
+            }
+            Expr::InList { expr, list, .. } => {
+                expr.for_each_column(f);
+                list.iter().for_each(|a| a.for_each_column(f));
+            }
+            Expr::Case {
+                operand,
+                when_then,
+                else_,
+                ..
+            } => {
+                if let Some(o) = operand {
+                    o.for_each_column(f);
+                }
+                for (w, t) in when_then {
+                    w.for_each_column(f);
+                    t.for_each_column(f);
+                }
+                if let Some(e) = else_ {
+                    e.for_each_column(f);
+                }
+            }
+            Expr::MapConstructor { entries, .. } => {
+                for (k, v) in entries {
+                    k.for_each_column(f);
+                    v.for_each_column(f);
+                }
+            }
+            Expr::StructConstructor { fields, .. } => {
+                fields.iter().for_each(|(_, e)| e.for_each_column(f))
+            }
+        }
+    }
+
     /// The type this expression evaluates to.
     pub fn data_type(&self) -> DataType {
         match self {

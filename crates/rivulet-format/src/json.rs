@@ -16,7 +16,15 @@
 //! several columns fail the error reported is that of the first column in schema order — all as
 //! ksqlDB does. The only allocations per record are the output strings and collections.
 
-use std::{borrow::Cow, collections::HashMap, fmt::Write as _, sync::Arc};
+use std::{
+    borrow::Cow,
+    collections::{HashMap, HashSet},
+    fmt::Write as _,
+    sync::{
+        atomic::{AtomicU16, Ordering},
+        Arc,
+    },
+};
 
 use bytes::Bytes;
 use rivulet_core::{Column, DataType, Value};
@@ -42,6 +50,9 @@ pub(crate) struct JsonCodec {
     fields: Fields,
     /// One column written and read bare (`WRAP_SINGLE_VALUE=false`, or a single key column).
     unwrapped: bool,
+    /// Per field, whether its value is wanted (`None`: all are). An unwanted field is checked
+    /// (same errors as reading it) but left NULL.
+    wanted: Option<Box<[bool]>>,
 }
 
 /// How one SQL type is read and written, compiled once.
@@ -71,11 +82,20 @@ enum JTy {
 struct Fields {
     fields: Vec<Field>,
     table: NameTable,
+    /// Per key position in an object, the field (index + 1; 0: unknown) the key at that
+    /// position matched last time: producers write their keys in one order, so checking that
+    /// guess first skips the table lookup. Empty when two names are equal up to case (a key
+    /// may then match two fields). Relaxed atomics: a stale guess only costs a lookup.
+    learned: Box<[AtomicU16]>,
 }
+
+/// Key positions remembered per object, at most.
+const LEARNED_POSITIONS: usize = 256;
 
 #[derive(Debug)]
 struct Field {
     name: Arc<str>,
+    ascii: bool,
     ty: JTy,
     /// `"NAME":`, escaped, ready to write.
     key: Box<[u8]>,
@@ -87,7 +107,21 @@ impl JsonCodec {
         Ok(JsonCodec {
             fields,
             unwrapped: unwrapped && columns.len() == 1,
+            wanted: None,
         })
+    }
+
+    /// Reads only the fields whose flag is `true` (missing flags count as `true`); the others
+    /// are still checked, so a record fails exactly as it would if they were read.
+    pub(crate) fn want_only(&mut self, wanted: &[bool]) {
+        let flags: Box<[bool]> = (0..self.fields.fields.len())
+            .map(|i| wanted.get(i).copied().unwrap_or(true))
+            .collect();
+        self.wanted = if flags.iter().all(|w| *w) {
+            None
+        } else {
+            Some(flags)
+        };
     }
 
     pub(crate) fn is_unwrapped(&self) -> bool {
@@ -126,7 +160,7 @@ impl JsonCodec {
             return Ok(Decoded::Row);
         }
         match first {
-            b'{' => match r.read_fields(&self.fields, out) {
+            b'{' => match r.read_fields(&self.fields, self.wanted.as_deref(), out) {
                 Ok(None) => Ok(Decoded::Row),
                 Ok(Some((column, e))) => Err(self.error(DErr::Coerce(e), Some(column), "$")),
                 Err(e) => Err(row_error(e, None)),
@@ -253,13 +287,54 @@ impl Fields {
             write_json_string(name, &mut key);
             key.push(b':');
             out.push(Field {
+                ascii: name.is_ascii(),
                 name: Arc::from(name),
                 ty: JTy::compile(data_type)?,
                 key: key.into_boxed_slice(),
             });
         }
         let table = NameTable::new(out.iter().map(|f| &*f.name));
-        Ok(Fields { fields: out, table })
+        let upper: HashSet<String> = out.iter().map(|f| f.name.to_uppercase()).collect();
+        let learned = if upper.len() == out.len() && out.len() < usize::from(u16::MAX) {
+            (0..(out.len() * 2 + 8).min(LEARNED_POSITIONS))
+                .map(|_| AtomicU16::new(0))
+                .collect()
+        } else {
+            Box::default()
+        };
+        Ok(Fields {
+            fields: out,
+            table,
+            learned,
+        })
+    }
+
+    /// The fields `key`, the `position`-th key of its object, matches (as
+    /// [`NameTable::lookup`]), trying the field that key position matched last time first.
+    fn find(&self, key: &str, position: usize) -> [(usize, u8); 2] {
+        let guess = self.learned.get(position);
+        if let Some(g) = guess {
+            let i = usize::from(g.load(Ordering::Relaxed));
+            if let Some(field) = i.checked_sub(1).and_then(|i| self.fields.get(i)) {
+                // An ASCII name matched byte by byte up to ASCII case implies an ASCII key, for
+                // which the table's answer is the same.
+                if field.ascii {
+                    let p = match_ascii(key.as_bytes(), field.name.as_bytes());
+                    if p > 0 {
+                        return [(i - 1, p), (0, 0)];
+                    }
+                }
+            }
+        }
+        let found = self.table.lookup(key, &self.fields);
+        if let Some(g) = guess {
+            let learned = match found {
+                [(i, p), (_, 0)] if p > 0 => u16::try_from(i + 1).unwrap_or(0),
+                _ => 0,
+            };
+            g.store(learned, Ordering::Relaxed);
+        }
+        found
     }
 }
 
@@ -1318,7 +1393,7 @@ impl<'a> Reader<'a> {
                     return Err(other.convert_error(&ty.sql()));
                 }
                 let mut values = vec![Value::Null; fields.fields.len()];
-                if let Some((_, e)) = self.read_fields(fields, &mut values)? {
+                if let Some((_, e)) = self.read_fields(fields, None, &mut values)? {
                     return Err(DErr::Coerce(e));
                 }
                 Ok(Value::Struct(
@@ -1331,6 +1406,40 @@ impl<'a> Reader<'a> {
                 ))
             }
         }
+    }
+
+    /// Consumes one value exactly as [`Reader::read`] would, with the same errors, without
+    /// building it when the token makes success certain (a number for a DOUBLE, a string for
+    /// a STRING, …); any other token is read and dropped.
+    fn check(&mut self, ty: &JTy) -> Result<(), DErr> {
+        self.ws();
+        let start = self.pos;
+        match (ty, self.peek()) {
+            (_, Some(b'n')) => return self.lit(b"null"),
+            (JTy::String, Some(b'"')) => return self.string().map(drop),
+            (JTy::String | JTy::Double, Some(b'-' | b'0'..=b'9')) => {
+                return self.number().map(drop)
+            }
+            (JTy::Bigint | JTy::Timestamp, Some(b'-' | b'0'..=b'9')) => {
+                if self.number()?.to_i64().is_some() {
+                    return Ok(());
+                }
+            }
+            (JTy::Int, Some(b'-' | b'0'..=b'9')) => {
+                if self
+                    .number()?
+                    .to_i64()
+                    .is_some_and(|v| i32::try_from(v).is_ok())
+                {
+                    return Ok(());
+                }
+            }
+            (JTy::Boolean | JTy::String, Some(b't')) => return self.lit(b"true"),
+            (JTy::Boolean | JTy::String, Some(b'f')) => return self.lit(b"false"),
+            _ => {}
+        }
+        self.pos = start;
+        self.read(ty).map(drop)
     }
 
     /// `asLong()` of a number or `Long.parseLong` of a string.
@@ -1348,6 +1457,7 @@ impl<'a> Reader<'a> {
     fn read_fields(
         &mut self,
         fields: &Fields,
+        wanted: Option<&[bool]>,
         out: &mut [Value],
     ) -> Result<Option<(usize, Box<ColumnError>)>, DErr> {
         let n = fields.fields.len();
@@ -1360,8 +1470,10 @@ impl<'a> Reader<'a> {
             &mut heap
         };
         let mut errors: Vec<(usize, Box<ColumnError>)> = Vec::new();
+        let mut position = 0;
         self.object(|r, key| {
-            let found = fields.table.lookup(&key, &fields.fields);
+            let found = fields.find(&key, position);
+            position += 1;
             let start = r.pos;
             let mut end = None;
             for &(index, p) in found.iter().filter(|(_, p)| *p > 0) {
@@ -1375,7 +1487,12 @@ impl<'a> Reader<'a> {
                 }
                 *slot_priority = p;
                 r.pos = start;
-                let value = match r.read(&field.ty) {
+                let read = if wanted.is_some_and(|w| !w.get(index).copied().unwrap_or(true)) {
+                    r.check(&field.ty).map(|()| Value::Null)
+                } else {
+                    r.read(&field.ty)
+                };
+                let value = match read {
                     Ok(v) => {
                         if !errors.is_empty() {
                             errors.retain(|(i, _)| *i != index);
@@ -2103,6 +2220,62 @@ mod tests {
             decode(&c, r#"{"A":"bad","B":}"#),
             Err(FormatError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn learned_key_positions_never_change_what_a_key_matches() {
+        let c = codec(&[("A", DataType::Int), ("B", DataType::Int)], false);
+        let both = |a, b| vec![Value::Int(a), Value::Int(b)];
+        assert_eq!(decode(&c, r#"{"a":1,"b":2}"#).unwrap(), both(1, 2));
+        assert_eq!(decode(&c, r#"{"b":3,"a":4}"#).unwrap(), both(4, 3));
+        assert_eq!(decode(&c, r#"{"x":0,"A":5,"B":6}"#).unwrap(), both(5, 6));
+        assert_eq!(decode(&c, r#"{"ab":7,"a":8,"b":9}"#).unwrap(), both(8, 9));
+        // Names equal up to case: exact matches keep priority, whatever was seen before.
+        let c = codec(&[("a", DataType::Int), ("A", DataType::Int)], false);
+        assert_eq!(decode(&c, r#"{"a":1,"A":2}"#).unwrap(), both(1, 2));
+        assert_eq!(decode(&c, r#"{"A":3,"a":4}"#).unwrap(), both(4, 3));
+    }
+
+    #[test]
+    fn unwanted_fields_come_out_null_but_fail_as_if_read() {
+        let columns = [
+            ("A", DataType::Int),
+            ("B", DataType::Bigint),
+            ("C", DataType::Double),
+            ("D", DataType::String),
+            ("E", DataType::Boolean),
+            ("F", DataType::Array(Box::new(DataType::Int))),
+        ];
+        let full = codec(&columns, false);
+        let mut part = codec(&columns, false);
+        part.want_only(&[true, false, false, false, false, false]);
+        let good = r#"{"a":1,"b":"12","c":-1.5e3,"d":{"x":[1]},"e":true,"f":[1,2]}"#;
+        assert_eq!(decode(&part, good).unwrap(), {
+            let mut v = vec![Value::Null; 6];
+            v[0] = Value::Int(1);
+            v
+        });
+        assert_eq!(decode(&full, good).unwrap().len(), 6);
+        // Every failure of an unused column is the failure a full read reports.
+        for bad in [
+            r#"{"a":1,"b":"x"}"#,
+            r#"{"a":1,"b":1e30}"#,
+            r#"{"a":1,"c":"nan?"}"#,
+            r#"{"a":1,"e":"maybe"}"#,
+            r#"{"a":1,"f":["x"]}"#,
+            r#"{"a":1,"f":3}"#,
+            r#"{"a":1,"d":"unterminated}"#,
+            r#"{"a":1,"b":01}"#,
+        ] {
+            let expected = decode(&full, bad).expect_err(bad).to_string();
+            let got = decode(&part, bad).expect_err(bad).to_string();
+            assert_eq!(got, expected, "{bad}");
+        }
+        // An INT column is checked for range even when unused.
+        let mut int = codec(&[("A", DataType::Int), ("B", DataType::Int)], false);
+        int.want_only(&[true, false]);
+        assert!(decode(&int, r#"{"A":1,"B":3000000000}"#).is_err());
+        assert!(decode(&int, r#"{"A":1,"B":"7"}"#).is_ok());
     }
 
     #[test]

@@ -245,6 +245,15 @@ impl Serde {
         }
     }
 
+    /// Decodes only the columns whose flag is `true` (in column order; missing flags count as
+    /// `true`): the others decode as NULL but are still checked, so a record fails exactly as
+    /// it would if they were read. Formats without a cheaper partial read ignore this.
+    pub fn want_only(&mut self, wanted: &[bool]) {
+        if let Codec::Json(json) = &mut self.codec {
+            json.want_only(wanted);
+        }
+    }
+
     /// Decodes a record's key or value bytes, appending one value per column to `out` (NULL for
     /// a column the record lacks). `None` bytes (a null key, a tombstone) append NULLs and
     /// return [`Decoded::Null`]. On error nothing is appended.

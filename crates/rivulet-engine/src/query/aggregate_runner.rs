@@ -321,7 +321,7 @@ pub async fn start(
         group: progress_group,
         topic: source.topic.clone(),
         sink_topic: sink.topic.clone(),
-        decoder: RowDecoder::new(source)?,
+        decoder: RowDecoder::for_plan(source, &plan)?,
         encoder,
         operator,
         window_kind,

@@ -241,7 +241,7 @@ pub async fn start(
             producer,
             exactly_once,
             written_up_to,
-            decoder: RowDecoder::new(source)?,
+            decoder: RowDecoder::for_plan(source, &plan)?,
             encoder: RowEncoder::new(&schema, sink)?,
             plan: plan.clone(),
             stats: stats.clone(),

@@ -217,7 +217,7 @@ pub async fn start(
             query_id: id.clone(),
             topic: source.topic.clone(),
             partition: p.partition,
-            decoder: RowDecoder::new(source)?,
+            decoder: RowDecoder::for_plan(source, &plan)?,
             plan: plan.clone(),
             tx: tx.clone(),
             errors: errors.clone(),

@@ -99,7 +99,7 @@ impl AggregatePushTask {
             processing_log,
             query_id,
             topic: source.topic.clone(),
-            decoder: RowDecoder::new(source)?,
+            decoder: RowDecoder::for_plan(source, &plan)?,
             operator,
             plan,
             tx,

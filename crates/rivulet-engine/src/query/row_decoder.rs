@@ -7,6 +7,7 @@
 
 use rivulet_core::{ColumnKind, DataType, LoggedRecord, Value};
 use rivulet_format::{decode_windowed_key, Decoded, Format, FormatError, Serde, WindowKind};
+use rivulet_sql::planner::QueryPlan;
 
 use crate::{catalog::Source, processing_log::FormatFailure, EngineError};
 
@@ -125,6 +126,31 @@ impl RowDecoder {
             scratch_value: Vec::new(),
             window: source.window.as_ref().map(crate::row_writer::window_kind),
         })
+    }
+
+    /// A decoder for `plan`'s scan of `source`: it reads only the value columns the plan uses
+    /// ([`RowDecoder::want_only`]).
+    pub fn for_plan(source: &Source, plan: &QueryPlan) -> Result<RowDecoder, EngineError> {
+        let mut decoder = RowDecoder::new(source)?;
+        decoder.want_only(&plan.scan_columns_used(3 + decoder.slots.len()));
+        Ok(decoder)
+    }
+
+    /// Reads only the value columns the query uses (`used`: per scan-row column, as
+    /// [`QueryPlan::scan_columns_used`](rivulet_sql::planner::QueryPlan::scan_columns_used)
+    /// gives it) and the TIMESTAMP column; the others come out NULL. They are still checked,
+    /// so a record that fails to decode fails as before (and goes to the processing log).
+    pub fn want_only(&mut self, used: &[bool]) {
+        let mut wanted = vec![false; self.value.columns().len()];
+        for (j, slot) in self.slots.iter().enumerate() {
+            if let Slot::Value(v) = slot {
+                let timestamp = self.timestamp.as_ref().is_some_and(|(t, _)| *t == j);
+                if let Some(w) = wanted.get_mut(*v) {
+                    *w = timestamp || used.get(3 + j).copied().unwrap_or(true);
+                }
+            }
+        }
+        self.value.want_only(&wanted);
     }
 
     /// Decodes one record of `partition`.

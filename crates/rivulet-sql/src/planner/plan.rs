@@ -100,6 +100,34 @@ impl QueryPlan {
         )
     }
 
+    /// Per column of the scan row (`width` columns: pseudo-columns, then the source's), whether
+    /// the query reads it: in WHERE, in the projection of a query without aggregation, or in
+    /// GROUP BY and the aggregates' arguments. Decoders may skip reading the others.
+    pub fn scan_columns_used(&self, width: usize) -> Vec<bool> {
+        let mut used = vec![false; width];
+        let mut mark = |i: usize| {
+            if let Some(u) = used.get_mut(i) {
+                *u = true;
+            }
+        };
+        if let Some(filter) = &self.filter {
+            filter.for_each_column(&mut mark);
+        }
+        match &self.aggregate {
+            None => self
+                .columns
+                .iter()
+                .for_each(|c| c.expr.for_each_column(&mut mark)),
+            Some(a) => {
+                a.group_by.iter().for_each(|e| e.for_each_column(&mut mark));
+                for call in &a.calls {
+                    call.args.iter().for_each(|e| e.for_each_column(&mut mark));
+                }
+            }
+        }
+        used
+    }
+
     /// A pull query (no EMIT): answered from current state, then done.
     pub fn is_pull(&self) -> bool {
         self.emit.is_none()
