@@ -274,8 +274,13 @@ async fn run(
             batch_tokens = 1.0;
             batch_refilled = Instant::now();
         }
-        if let Some(last) = last_batch {
-            tokio::time::sleep_until(last + policy.interval).await;
+        // Only a deadline still ahead is slept on: tokio rounds a timer up to its next
+        // millisecond tick, so sleeping until an instant already past (interval 0, or a quiet
+        // feed) would hold every batch up to a millisecond.
+        if let Some(due) = last_batch.map(|last| last + policy.interval) {
+            if due > Instant::now() {
+                tokio::time::sleep_until(due).await;
+            }
         }
         batch_tokens -= 1.0;
         while pending.len() < MAX_PENDING {
