@@ -126,7 +126,10 @@ async fn a_bad_value_in_a_column_the_query_does_not_read_still_fails_the_record(
     produce(
         &log,
         "s",
-        &[r#"{"a":1,"b":"oops","c":"x"}"#, r#"{"a":2,"b":"2.5","c":[1]}"#],
+        &[
+            r#"{"a":1,"b":"oops","c":"x"}"#,
+            r#"{"a":2,"b":"2.5","c":[1]}"#,
+        ],
     )
     .await;
     let mut query = engine

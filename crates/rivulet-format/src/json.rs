@@ -32,7 +32,7 @@ use rivulet_core::{Column, DataType, Value};
 use crate::{
     error::{excerpt, ColumnError, FormatError},
     java_text,
-    serde::{Decoded, Encoded},
+    serde::{Decoded, Encoded, Want},
 };
 
 /// Deepest nesting of arrays and objects accepted (Jackson's `maxNestingDepth`).
@@ -50,9 +50,8 @@ pub(crate) struct JsonCodec {
     fields: Fields,
     /// One column written and read bare (`WRAP_SINGLE_VALUE=false`, or a single key column).
     unwrapped: bool,
-    /// Per field, whether its value is wanted (`None`: all are). An unwanted field is checked
-    /// (same errors as reading it) but left NULL.
-    wanted: Option<Box<[bool]>>,
+    /// Per field, what a decode does with its value (`None`: reads all).
+    wanted: Option<Box<[Want]>>,
 }
 
 /// How one SQL type is read and written, compiled once.
@@ -111,17 +110,59 @@ impl JsonCodec {
         })
     }
 
-    /// Reads only the fields whose flag is `true` (missing flags count as `true`); the others
-    /// are still checked, so a record fails exactly as it would if they were read.
-    pub(crate) fn want_only(&mut self, wanted: &[bool]) {
-        let flags: Box<[bool]> = (0..self.fields.fields.len())
-            .map(|i| wanted.get(i).copied().unwrap_or(true))
+    /// What decodes do with each field (missing entries: [`Want::Read`]).
+    pub(crate) fn want(&mut self, wants: &[Want]) {
+        let wants: Box<[Want]> = (0..self.fields.fields.len())
+            .map(|i| wants.get(i).copied().unwrap_or(Want::Read))
             .collect();
-        self.wanted = if flags.iter().all(|w| *w) {
+        self.wanted = if wants.iter().all(|w| *w == Want::Read) {
             None
         } else {
-            Some(flags)
+            Some(wants)
         };
+    }
+
+    /// [`JsonCodec::decode`], leaving the [`Want::Later`] fields NULL and noting where their
+    /// values are in `later` (cleared first), for [`JsonCodec::read_later`].
+    pub(crate) fn decode_split(
+        &self,
+        bytes: &[u8],
+        out: &mut Vec<Value>,
+        later: &mut Vec<(usize, usize)>,
+    ) -> Result<Decoded, FormatError> {
+        later.clear();
+        if self.fields.fields.is_empty() {
+            return Ok(Decoded::Null);
+        }
+        let base = out.len();
+        out.extend(std::iter::repeat_with(|| Value::Null).take(self.fields.fields.len()));
+        let result = self.decode_into(bytes, &mut out[base..], Some(later));
+        if result.is_err() {
+            out.truncate(base);
+        }
+        result
+    }
+
+    /// Reads the values `decode_split` noted in `later` from the same bytes into `out` (the
+    /// row it filled). They were checked then, so this fails only if the bytes changed.
+    pub(crate) fn read_later(
+        &self,
+        bytes: &[u8],
+        later: &[(usize, usize)],
+        out: &mut [Value],
+    ) -> Result<(), FormatError> {
+        let mut r = Reader::new(bytes);
+        for &(index, at) in later {
+            let (Some(field), Some(slot)) = (self.fields.fields.get(index), out.get_mut(index))
+            else {
+                continue;
+            };
+            r.pos = at;
+            *slot = r
+                .read(&field.ty)
+                .map_err(|e| self.error(e, Some(index), "$"))?;
+        }
+        Ok(())
     }
 
     pub(crate) fn is_unwrapped(&self) -> bool {
@@ -139,14 +180,19 @@ impl JsonCodec {
         }
         let base = out.len();
         out.extend(std::iter::repeat_with(|| Value::Null).take(self.fields.fields.len()));
-        let result = self.decode_into(bytes, &mut out[base..]);
+        let result = self.decode_into(bytes, &mut out[base..], None);
         if result.is_err() {
             out.truncate(base);
         }
         result
     }
 
-    fn decode_into(&self, bytes: &[u8], out: &mut [Value]) -> Result<Decoded, FormatError> {
+    fn decode_into(
+        &self,
+        bytes: &[u8],
+        out: &mut [Value],
+        later: Option<&mut Vec<(usize, usize)>>,
+    ) -> Result<Decoded, FormatError> {
         let mut r = Reader::new(bytes);
         r.ws();
         let Some(first) = r.peek() else {
@@ -160,7 +206,7 @@ impl JsonCodec {
             return Ok(Decoded::Row);
         }
         match first {
-            b'{' => match r.read_fields(&self.fields, self.wanted.as_deref(), out) {
+            b'{' => match r.read_fields(&self.fields, self.wanted.as_deref(), later, out) {
                 Ok(None) => Ok(Decoded::Row),
                 Ok(Some((column, e))) => Err(self.error(DErr::Coerce(e), Some(column), "$")),
                 Err(e) => Err(row_error(e, None)),
@@ -1393,7 +1439,7 @@ impl<'a> Reader<'a> {
                     return Err(other.convert_error(&ty.sql()));
                 }
                 let mut values = vec![Value::Null; fields.fields.len()];
-                if let Some((_, e)) = self.read_fields(fields, None, &mut values)? {
+                if let Some((_, e)) = self.read_fields(fields, None, None, &mut values)? {
                     return Err(DErr::Coerce(e));
                 }
                 Ok(Value::Struct(
@@ -1457,7 +1503,8 @@ impl<'a> Reader<'a> {
     fn read_fields(
         &mut self,
         fields: &Fields,
-        wanted: Option<&[bool]>,
+        wanted: Option<&[Want]>,
+        mut later: Option<&mut Vec<(usize, usize)>>,
         out: &mut [Value],
     ) -> Result<Option<(usize, Box<ColumnError>)>, DErr> {
         let n = fields.fields.len();
@@ -1487,10 +1534,16 @@ impl<'a> Reader<'a> {
                 }
                 *slot_priority = p;
                 r.pos = start;
-                let read = if wanted.is_some_and(|w| !w.get(index).copied().unwrap_or(true)) {
-                    r.check(&field.ty).map(|()| Value::Null)
-                } else {
-                    r.read(&field.ty)
+                let want = wanted
+                    .and_then(|w| w.get(index).copied())
+                    .unwrap_or(Want::Read);
+                let read = match (want, later.as_deref_mut()) {
+                    (Want::Check, _) => r.check(&field.ty).map(|()| Value::Null),
+                    (Want::Later, Some(later)) => r.check(&field.ty).map(|()| {
+                        later.push((index, start));
+                        Value::Null
+                    }),
+                    (Want::Read | Want::Later, _) => r.read(&field.ty),
                 };
                 let value = match read {
                     Ok(v) => {
@@ -2237,6 +2290,39 @@ mod tests {
     }
 
     #[test]
+    fn later_fields_are_read_from_where_the_split_decode_found_them() {
+        let columns = [
+            ("A", DataType::Int),
+            ("B", DataType::String),
+            ("C", DataType::Double),
+        ];
+        let full = codec(&columns, false);
+        let mut split = codec(&columns, false);
+        split.want(&[Want::Read, Want::Later, Want::Later]);
+        for json in [
+            r#"{"a":1,"b":"x","c":2.5}"#,
+            "\u{feff}{\"c\":1e2,\"b\":{\"n\":[1]},\"a\":7}",
+            r#"{"b":"first","a":2,"B":"second","c":"3"}"#,
+            r#"{"a":3}"#,
+        ] {
+            let mut row = Vec::new();
+            let mut later = Vec::new();
+            split
+                .decode_split(json.as_bytes(), &mut row, &mut later)
+                .unwrap();
+            assert!(row[1..].iter().all(|v| *v == Value::Null), "{json}");
+            split.read_later(json.as_bytes(), &later, &mut row).unwrap();
+            assert_eq!(row, decode(&full, json).unwrap(), "{json}");
+        }
+        // A bad later value fails the split decode itself.
+        let mut row = Vec::new();
+        let mut later = Vec::new();
+        assert!(split
+            .decode_split(br#"{"a":1,"c":"x"}"#, &mut row, &mut later)
+            .is_err());
+    }
+
+    #[test]
     fn unwanted_fields_come_out_null_but_fail_as_if_read() {
         let columns = [
             ("A", DataType::Int),
@@ -2248,7 +2334,14 @@ mod tests {
         ];
         let full = codec(&columns, false);
         let mut part = codec(&columns, false);
-        part.want_only(&[true, false, false, false, false, false]);
+        part.want(&[
+            Want::Read,
+            Want::Check,
+            Want::Check,
+            Want::Check,
+            Want::Check,
+            Want::Check,
+        ]);
         let good = r#"{"a":1,"b":"12","c":-1.5e3,"d":{"x":[1]},"e":true,"f":[1,2]}"#;
         assert_eq!(decode(&part, good).unwrap(), {
             let mut v = vec![Value::Null; 6];
@@ -2273,7 +2366,7 @@ mod tests {
         }
         // An INT column is checked for range even when unused.
         let mut int = codec(&[("A", DataType::Int), ("B", DataType::Int)], false);
-        int.want_only(&[true, false]);
+        int.want(&[Want::Read, Want::Check]);
         assert!(decode(&int, r#"{"A":1,"B":3000000000}"#).is_err());
         assert!(decode(&int, r#"{"A":1,"B":"7"}"#).is_ok());
     }

@@ -37,5 +37,5 @@ mod serde;
 mod windowed;
 
 pub use error::{ColumnError, FormatError};
-pub use serde::{Decoded, Encoded, Format, Serde};
+pub use serde::{Decoded, Encoded, Format, Serde, Want};
 pub use windowed::{decode_windowed_key, encode_windowed_key, WindowKind};

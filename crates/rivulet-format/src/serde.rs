@@ -245,12 +245,43 @@ impl Serde {
         }
     }
 
-    /// Decodes only the columns whose flag is `true` (in column order; missing flags count as
-    /// `true`): the others decode as NULL but are still checked, so a record fails exactly as
-    /// it would if they were read. Formats without a cheaper partial read ignore this.
-    pub fn want_only(&mut self, wanted: &[bool]) {
+    /// What decodes do with each column (in column order; missing entries: [`Want::Read`]).
+    /// Formats without a cheaper partial read read every column.
+    pub fn want(&mut self, wants: &[Want]) {
         if let Codec::Json(json) = &mut self.codec {
-            json.want_only(wanted);
+            json.want(wants);
+        }
+    }
+
+    /// [`Serde::decode`] in two steps: this one leaves the [`Want::Later`] columns NULL and
+    /// notes in `later` where they are (empty when the format read them now);
+    /// [`Serde::read_later`] then fills them in, for the rows that need them.
+    pub fn decode_split(
+        &self,
+        bytes: Option<&[u8]>,
+        out: &mut Vec<Value>,
+        later: &mut Vec<(usize, usize)>,
+    ) -> Result<Decoded, FormatError> {
+        later.clear();
+        match (&self.codec, bytes) {
+            (Codec::Json(json), Some(bytes)) => json.decode_split(bytes, out, later),
+            _ => self.decode(bytes, out),
+        }
+    }
+
+    /// Fills in the columns [`Serde::decode_split`] left for later, from the same bytes, into
+    /// the row it decoded (`out`, one value per column).
+    pub fn read_later(
+        &self,
+        bytes: Option<&[u8]>,
+        later: &[(usize, usize)],
+        out: &mut [Value],
+    ) -> Result<(), FormatError> {
+        match (&self.codec, bytes) {
+            (Codec::Json(json), Some(bytes)) if !later.is_empty() => {
+                json.read_later(bytes, later, out)
+            }
+            _ => Ok(()),
         }
     }
 
@@ -295,6 +326,18 @@ impl Serde {
             Codec::Delimited(delimited) => delimited.encode(values, out),
         }
     }
+}
+
+/// What a decode does with one column's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// Read it.
+    Read,
+    /// Check it (the record fails exactly as if it were read) but leave it NULL: the query
+    /// does not use it.
+    Check,
+    /// Check it now, read it later if the row needs it ([`Serde::decode_split`]).
+    Later,
 }
 
 /// `[`K` STRING KEY, `V` INTEGER]`, as ksqlDB lists columns in its messages.

@@ -374,7 +374,7 @@ impl PartitionTask {
 
     /// Decodes, filters, projects and encodes one record: its sink partition and record.
     fn process(&mut self, record: &LoggedRecord) -> Option<(u32, Record)> {
-        let (row, null_value) = match self.decoder.decode(self.partition, record) {
+        let (mut row, null_value) = match self.decoder.decode_first(self.partition, record) {
             Ok(DecodedRow::Row(row)) => (row, false),
             // A null value goes through a projection as a null value with its key, as ksqlDB
             // does (its functional tests null.json "stream clone row with null value" and
@@ -395,6 +395,11 @@ impl PartitionTask {
                     return None;
                 }
             }
+        }
+        // The columns the filter did not need, for the rows it kept.
+        if let Err(e) = self.decoder.complete(record, &mut row) {
+            self.skip_format(record.offset, "deserializer", e, false);
+            return None;
         }
         let timestamp = match row.first() {
             Some(Value::Bigint(t)) => *t,

@@ -302,7 +302,7 @@ impl PartitionTask {
 
     /// Decodes, filters and projects one record; errors are counted and logged.
     fn process(&mut self, record: &rivulet_core::LoggedRecord) -> Option<Vec<Value>> {
-        let row = match self.decoder.decode(self.partition, record) {
+        let mut row = match self.decoder.decode_first(self.partition, record) {
             Ok(DecodedRow::Row(row)) => row,
             // ksqlDB's push queries drop null-value stream records ("invalid data"), unlike
             // persistent queries (TransientQuerySinkProcessor).
@@ -323,6 +323,12 @@ impl PartitionTask {
                     return None;
                 }
             }
+        }
+        // The columns the filter did not need, for the rows it kept.
+        if let Err(e) = self.decoder.complete(record, &mut row) {
+            let kind = ErrorKind::Deserialization { target: e.target };
+            self.fail(record.offset, "deserializer", kind, e.error.to_string());
+            return None;
         }
         let mut out = Vec::with_capacity(self.plan.columns.len());
         for c in &self.plan.columns {

@@ -6,7 +6,7 @@
 //! ([`Source::query_schema`]).
 
 use rivulet_core::{ColumnKind, DataType, LoggedRecord, Value};
-use rivulet_format::{decode_windowed_key, Decoded, Format, FormatError, Serde, WindowKind};
+use rivulet_format::{decode_windowed_key, Decoded, Format, FormatError, Serde, Want, WindowKind};
 use rivulet_sql::planner::QueryPlan;
 
 use crate::{catalog::Source, processing_log::FormatFailure, EngineError};
@@ -32,6 +32,10 @@ pub struct RowDecoder {
     timestamp: Option<(usize, Option<String>)>,
     scratch_key: Vec<Value>,
     scratch_value: Vec<Value>,
+    /// Value columns the last `decode_first` left for `complete`, and where they are.
+    later: Vec<(usize, usize)>,
+    /// Per value column, its index in the row.
+    value_rows: Vec<usize>,
     /// The key layout of a windowed source.
     window: Option<WindowKind>,
 }
@@ -108,6 +112,12 @@ impl RowDecoder {
         if let Some(at) = source.window_columns_at() {
             slots.splice(at..at, [Slot::WindowStart, Slot::WindowEnd]);
         }
+        let value_rows = slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s, Slot::Value(_)))
+            .map(|(j, _)| 3 + j)
+            .collect();
         let query_schema = source.query_schema();
         let timestamp = source.timestamp_column.as_ref().and_then(|t| {
             let i = query_schema.index_of(t)?;
@@ -124,37 +134,107 @@ impl RowDecoder {
             timestamp,
             scratch_key: Vec::new(),
             scratch_value: Vec::new(),
+            later: Vec::new(),
+            value_rows,
             window: source.window.as_ref().map(crate::row_writer::window_kind),
         })
     }
 
-    /// A decoder for `plan`'s scan of `source`: it reads only the value columns the plan uses
-    /// ([`RowDecoder::want_only`]).
+    /// A decoder for `plan`'s scan of `source`: it reads only the value columns the plan uses,
+    /// and with a WHERE clause, the filter's columns first ([`RowDecoder::want`]).
     pub fn for_plan(source: &Source, plan: &QueryPlan) -> Result<RowDecoder, EngineError> {
         let mut decoder = RowDecoder::new(source)?;
-        decoder.want_only(&plan.scan_columns_used(3 + decoder.slots.len()));
+        let width = 3 + decoder.slots.len();
+        let used = plan.scan_columns_used(width);
+        let mut first = vec![false; width];
+        match &plan.filter {
+            Some(filter) => filter.for_each_column(&mut |i| {
+                if let Some(f) = first.get_mut(i) {
+                    *f = true;
+                }
+            }),
+            None => first.clone_from(&used),
+        }
+        decoder.want(&first, &used);
         Ok(decoder)
     }
 
-    /// Reads only the value columns the query uses (`used`: per scan-row column, as
+    /// Per scan-row column (`first`, `used`: as
     /// [`QueryPlan::scan_columns_used`](rivulet_sql::planner::QueryPlan::scan_columns_used)
-    /// gives it) and the TIMESTAMP column; the others come out NULL. They are still checked,
-    /// so a record that fails to decode fails as before (and goes to the processing log).
-    pub fn want_only(&mut self, used: &[bool]) {
-        let mut wanted = vec![false; self.value.columns().len()];
+    /// gives it), whether [`RowDecoder::decode_first`] reads it and whether the query uses it
+    /// at all. The TIMESTAMP column is always read first; used columns not read first are read
+    /// by [`RowDecoder::complete`]; unused ones come out NULL. Every column is still checked
+    /// by `decode_first`, so a record that fails to decode fails as before (and goes to the
+    /// processing log).
+    pub fn want(&mut self, first: &[bool], used: &[bool]) {
+        let mut wants = vec![Want::Check; self.value.columns().len()];
         for (j, slot) in self.slots.iter().enumerate() {
             if let Slot::Value(v) = slot {
                 let timestamp = self.timestamp.as_ref().is_some_and(|(t, _)| *t == j);
-                if let Some(w) = wanted.get_mut(*v) {
-                    *w = timestamp || used.get(3 + j).copied().unwrap_or(true);
+                let flag = |f: &[bool]| f.get(3 + j).copied().unwrap_or(true);
+                if let Some(w) = wants.get_mut(*v) {
+                    *w = if timestamp || flag(first) {
+                        Want::Read
+                    } else if flag(used) {
+                        Want::Later
+                    } else {
+                        Want::Check
+                    };
                 }
             }
         }
-        self.value.want_only(&wanted);
+        self.value.want(&wants);
     }
 
-    /// Decodes one record of `partition`.
+    /// Decodes one record of `partition`: [`RowDecoder::decode_first`], then
+    /// [`RowDecoder::complete`].
     pub fn decode(
+        &mut self,
+        partition: u32,
+        record: &LoggedRecord,
+    ) -> Result<DecodedRow, FormatFailure> {
+        let mut decoded = self.decode_first(partition, record)?;
+        if let DecodedRow::Row(row) = &mut decoded {
+            self.complete(record, row)?;
+        }
+        Ok(decoded)
+    }
+
+    /// Reads into `row` (from [`RowDecoder::decode_first`] of the same record) the columns
+    /// left for later: call it for the rows that pass the filter.
+    pub fn complete(
+        &mut self,
+        record: &LoggedRecord,
+        row: &mut [Value],
+    ) -> Result<(), FormatFailure> {
+        if self.later.is_empty() {
+            return Ok(());
+        }
+        self.scratch_value.clear();
+        self.scratch_value
+            .resize(self.value.columns().len(), Value::Null);
+        self.value
+            .read_later(
+                record.record.value.as_deref(),
+                &self.later,
+                &mut self.scratch_value,
+            )
+            .map_err(FormatFailure::value)?;
+        for &(v, _) in &self.later {
+            if let (Some(&at), Some(value)) =
+                (self.value_rows.get(v), self.scratch_value.get_mut(v))
+            {
+                if let Some(slot) = row.get_mut(at) {
+                    *slot = std::mem::take(value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes one record of `partition`, except the columns left for
+    /// [`RowDecoder::complete`] (NULL until then). Fails as a full decode would.
+    pub fn decode_first(
         &mut self,
         partition: u32,
         record: &LoggedRecord,
@@ -175,7 +255,7 @@ impl RowDecoder {
             .map_err(FormatFailure::key)?;
         let null_value = self
             .value
-            .decode(r.value.as_deref(), &mut self.scratch_value)
+            .decode_split(r.value.as_deref(), &mut self.scratch_value, &mut self.later)
             .map_err(FormatFailure::value)?
             == Decoded::Null
             && r.value.is_none();
