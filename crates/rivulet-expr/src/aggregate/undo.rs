@@ -101,19 +101,39 @@ mod tests {
         star.undo(&mut acc, &mut []);
         assert_eq!(star.result(&acc), Bigint(0));
         assert_eq!(
-            add_then_undo("count", DataType::Int, vec![Int(1), Int(2)], vec![Null, Int(2)]),
+            add_then_undo(
+                "count",
+                DataType::Int,
+                vec![Int(1), Int(2)],
+                vec![Null, Int(2)]
+            ),
             Bigint(1)
         );
         assert_eq!(
-            add_then_undo("sum", DataType::Int, vec![Int(5), Int(7)], vec![Int(5), Null]),
+            add_then_undo(
+                "sum",
+                DataType::Int,
+                vec![Int(5), Int(7)],
+                vec![Int(5), Null]
+            ),
             Int(7)
         );
         assert_eq!(
-            add_then_undo("sum", DataType::Double, vec![Double(1.5)], vec![Double(1.5)]),
+            add_then_undo(
+                "sum",
+                DataType::Double,
+                vec![Double(1.5)],
+                vec![Double(1.5)]
+            ),
             Double(0.0)
         );
         assert_eq!(
-            add_then_undo("avg", DataType::Int, vec![Int(1), Int(2), Int(6)], vec![Int(1)]),
+            add_then_undo(
+                "avg",
+                DataType::Int,
+                vec![Int(1), Int(2), Int(6)],
+                vec![Int(1)]
+            ),
             Double(4.0)
         );
         assert_eq!(
@@ -135,7 +155,10 @@ mod tests {
     fn only_table_capable_functions_support_undo() {
         let col = || vec![Expr::column(0, DataType::Int)];
         for name in ["COUNT", "SUM", "AVG", "COLLECT_LIST"] {
-            assert!(resolve(name, col(), false).unwrap().supports_undo(), "{name}");
+            assert!(
+                resolve(name, col(), false).unwrap().supports_undo(),
+                "{name}"
+            );
         }
         assert!(resolve("COUNT", vec![], true).unwrap().supports_undo());
         for name in [
@@ -146,7 +169,10 @@ mod tests {
             "COUNT_DISTINCT",
             "COLLECT_SET",
         ] {
-            assert!(!resolve(name, col(), false).unwrap().supports_undo(), "{name}");
+            assert!(
+                !resolve(name, col(), false).unwrap().supports_undo(),
+                "{name}"
+            );
         }
     }
 }

@@ -69,7 +69,9 @@ fn window_spec(query: &Query) -> Result<Option<WindowSpec>, PlanError> {
 
 /// Over a TABLE only functions that can undo a row may aggregate (ksqlDB's
 /// `SchemaKGroupedTable`): the others are named, in order of appearance, each once.
-fn check_table_aggregates(calls: &[rivulet_expr::aggregate::AggregateCall]) -> Result<(), PlanError> {
+fn check_table_aggregates(
+    calls: &[rivulet_expr::aggregate::AggregateCall],
+) -> Result<(), PlanError> {
     let mut names: Vec<&str> = Vec::new();
     for call in calls.iter().filter(|c| !c.supports_undo()) {
         if !names.contains(&call.name.as_str()) {
