@@ -1,10 +1,11 @@
-//! Restarts of queries over TABLEs.
+//! Queries over TABLEs across restarts, and aggregate push queries over a table.
 //!
 //! - An aggregation over a table checkpoints, with its groups, the previous row of every source
 //!   key; after a restart that restores the checkpoint (and so does not read the records before
 //!   it again), an update of a key still undoes that key's old row in its old group.
 //! - A table projected from a table with WHERE reloads its sink at start: pull queries answer
 //!   at once, and a row that stops matching after the restart still gets its tombstone.
+//! - A push query with GROUP BY over a table undoes rows as the persistent query does.
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -251,5 +252,59 @@ async fn a_filtered_table_reloads_its_rows_and_tombstones_after_a_restart() {
         pull_until(&engine, "SELECT * FROM positive;", &rest).await,
         rest
     );
+    // `GET /tables/{name}/rows` reads the same rows.
+    let (_, rows) = engine
+        .table_rows("POSITIVE", None, None)
+        .await
+        .expect("materialized");
+    assert_eq!(rows, rest);
+    let (_, rows) = engine
+        .table_rows("POSITIVE", Some("a"), None)
+        .await
+        .expect("materialized");
+    assert!(rows.is_empty(), "{rows:?}");
+    engine.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aggregate_push_query_over_a_table_undoes_previous_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path().join("log"))).expect("log");
+    let engine = Engine::open(log.clone() as Arc<dyn Log>, EngineConfig::default())
+        .await
+        .expect("engine");
+    engine
+        .execute_script(
+            "CREATE TABLE users (id STRING PRIMARY KEY, region STRING, x INT) WITH (kafka_topic='users', partitions=1, value_format='JSON');",
+            &mut earliest(),
+        )
+        .await
+        .expect("statements");
+    put(&log, "users", "a", Some(r#"{"REGION":"east","X":5}"#)).await;
+    put(&log, "users", "b", Some(r#"{"REGION":"east","X":7}"#)).await;
+    put(&log, "users", "a", Some(r#"{"REGION":"west","X":1}"#)).await;
+    put(&log, "users", "b", None).await;
+    let mut push = engine
+        .push_query(
+            "SELECT region, COUNT(*) AS n, SUM(x) AS total FROM users GROUP BY region EMIT CHANGES LIMIT 5;",
+            &earliest(),
+        )
+        .await
+        .expect("push query");
+    let mut rows = Vec::new();
+    while let Ok(Some(row)) = tokio::time::timeout(Duration::from_secs(5), push.next()).await {
+        rows.push(row);
+    }
+    assert_eq!(
+        rows,
+        [
+            row("east", 1, 5),
+            row("east", 2, 12),
+            row("east", 1, 7),
+            row("west", 1, 1),
+            row("east", 0, 0),
+        ]
+    );
+    drop(push);
     engine.shutdown().await;
 }
