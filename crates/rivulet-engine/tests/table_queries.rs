@@ -153,7 +153,11 @@ async fn previous_rows_of_a_table_aggregation_survive_a_checkpoint_restore() {
     // The checkpoint covers the three records and holds each key's previous row.
     let checkpoint = checkpoint.expect("a checkpoint was written");
     assert_eq!(
-        checkpoint.sources.iter().map(|p| p.offset).collect::<Vec<_>>(),
+        checkpoint
+            .sources
+            .iter()
+            .map(|p| p.offset)
+            .collect::<Vec<_>>(),
         [3]
     );
     let saved = decode_state(&checkpoint.state).expect("state decodes");

@@ -148,7 +148,9 @@ impl Drop for RunningQuery {
 
 /// Starts `plan` reading `source` and writing `sink`. Where a partition has no committed
 /// offset yet, it starts from `from` and that position is committed at once, so a restart
-/// before the first batch does not skip records.
+/// before the first batch does not skip records. `table`: the store of a table projected
+/// from a table (reloaded from the sink first).
+#[allow(clippy::too_many_arguments)]
 pub async fn start(
     log: Arc<dyn Log>,
     processing_log: ProcessingLog,
