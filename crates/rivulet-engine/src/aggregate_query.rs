@@ -70,6 +70,9 @@ pub(crate) fn check_create_as(
                 }
                 Err(key_missing(name, "grouping expression", &missing))
             }
+            None if source.window.is_some() => Err(EngineError::statement(
+                "A table projected from a windowed table is not supported by Rivulet yet (aggregate it with GROUP BY, or query it with a pull query)",
+            )),
             None => {
                 // A table projected from a table keeps its primary key: each key column must
                 // be selected (aliasing allowed).

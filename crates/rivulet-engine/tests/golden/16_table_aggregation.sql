@@ -229,3 +229,9 @@ CREATE TABLE users (id STRING PRIMARY KEY, name STRING) WITH (kafka_topic='users
 CREATE STREAM names (id STRING KEY, name STRING) WITH (kafka_topic='names', partitions=1, value_format='JSON');
 INSERT INTO names SELECT id, name FROM users;
 -- error: Incompatible data sink and query result. Data sink (NAMES) type is KSTREAM but select query result is KTABLE.
+
+-- case: a table projected from a windowed table is refused rather than losing its windows
+CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+CREATE TABLE w AS SELECT k, COUNT(*) AS n FROM s WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY k;
+CREATE TABLE w2 AS SELECT * FROM w;
+-- error: A table projected from a windowed table is not supported by Rivulet yet
