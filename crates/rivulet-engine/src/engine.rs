@@ -292,7 +292,7 @@ impl Engine {
         }
         let Some(store) = self.tables.get(&source.name) else {
             return Err(EngineError::statement(format!(
-                "Table '{table}' is not materialized: only tables created AS SELECT … GROUP BY and CREATE SOURCE TABLEs are."
+                "Table '{table}' is not materialized: only tables created AS SELECT and CREATE SOURCE TABLEs are."
             )));
         };
         let schema = crate::query::pull::pull_schema(&source);

@@ -1,6 +1,7 @@
-//! The statements of persistent queries: `CREATE STREAM … AS SELECT` (registers the sink stream,
-//! creates its topic, starts the query), `INSERT INTO … SELECT` (starts a query writing into an
-//! existing stream), `TERMINATE`, and the `RunningQuery` entries of `SHOW QUERIES`.
+//! The statements of persistent queries: `CREATE STREAM/TABLE … AS SELECT` (registers the sink,
+//! creates its topic, starts the query; a table's rows are materialized for pull queries),
+//! `INSERT INTO … SELECT` (starts a query writing into an existing stream), `TERMINATE`, and
+//! the `RunningQuery` entries of `SHOW QUERIES`.
 //!
 //! It owns the validation of these statements (ksqlDB's WITH rules for CSAS, INSERT INTO's
 //! schema rule) and the query registry's entries; the runner itself is
@@ -103,7 +104,7 @@ fn unsupported(what: &str) -> EngineError {
     EngineError::statement(format!("{what} is not supported by Rivulet yet"))
 }
 
-/// Plans the SELECT of a persistent query: stateless, over one stream, no LIMIT.
+/// Plans the SELECT of a persistent query: over one source, no LIMIT.
 fn plan(
     query: &Query,
     state: &State,
@@ -121,9 +122,6 @@ fn plan(
         .get(&plan.source)
         .cloned()
         .ok_or_else(|| EngineError::statement(format!("{} does not exist.", plan.source)))?;
-    if source.kind != SourceKind::Stream {
-        return Err(unsupported("A persistent query over a table"));
-    }
     Ok((plan, source))
 }
 
@@ -182,7 +180,7 @@ impl Engine {
         }
         let statement_kind = format!("CREATE {} AS SELECT", kind.upper());
         let (plan, source) = plan(&csas.query, state, &statement_kind)?;
-        crate::aggregate_query::check_create_as(&plan, kind, &name)?;
+        crate::aggregate_query::check_create_as(&plan, kind, &name, &source)?;
         let sink = self
             .declare_sink(csas, &plan, &source, text, replayed.is_some())
             .await?;
@@ -252,6 +250,11 @@ impl Engine {
             )));
         }
         let (plan, source) = plan(&insert.query, state, "INSERT INTO")?;
+        if source.kind == SourceKind::Table {
+            return Err(EngineError::statement(format!(
+                "Incompatible data sink and query result. Data sink ({name}) type is KSTREAM but select query result is KTABLE."
+            )));
+        }
         if plan.aggregate.is_some() {
             return Err(unsupported("INSERT INTO … SELECT with GROUP BY"));
         }
@@ -349,6 +352,13 @@ impl Engine {
             )
             .await
         } else {
+            // A table projected from a table is materialized for pull queries (its store is
+            // also what decides whether a row leaving WHERE needs a tombstone).
+            let store = (sink.kind == SourceKind::Table).then(|| {
+                let store = crate::source_table::store_for(sink);
+                self.tables.insert(&query.sink, store.clone());
+                store
+            });
             persistent::start(
                 self.log.clone(),
                 self.processing_log.clone(),
@@ -357,6 +367,7 @@ impl Engine {
                 sink,
                 query.plan.clone(),
                 query.start_from,
+                store,
             )
             .await
         };
@@ -452,7 +463,7 @@ impl Engine {
             .await?;
         for q in ids {
             if let Some(query) = state.queries.remove(&q) {
-                if query.plan.aggregate.is_some() {
+                if query.plan.aggregate.is_some() || query.plan.source_is_table {
                     // Without its query the table is no longer materialized (as in ksqlDB).
                     self.tables.remove(&query.sink);
                 }

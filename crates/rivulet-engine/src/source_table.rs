@@ -2,7 +2,8 @@
 //! partition of its topic from the beginning and keeps the latest row per key in a
 //! [`TableStore`] (a null value deletes the key; records with a null key are dropped, as ksqlDB
 //! drops them), so that pull queries can read it. State is in memory: it is rebuilt from the
-//! topic at every start.
+//! topic at every start. [`load`] reads a topic once, to its current end: a stateless
+//! `CREATE TABLE … AS SELECT` refills its sink's store with it when it starts.
 //!
 //! This module owns the reader task; it must not plan queries nor change the catalog.
 
@@ -57,6 +58,61 @@ pub async fn start(
     }))
 }
 
+/// Reads `source`'s topic from its start to its current end into `store` (the latest row per
+/// key), and returns. Used to refill the store of a table a query writes before the query
+/// starts again.
+pub async fn load(log: &dyn Log, source: &Source, store: &TableStore) -> Result<(), EngineError> {
+    let limits = ReadLimits {
+        max_records: 16_384,
+        max_bytes: 8 << 20,
+    };
+    let mut decoder = RowDecoder::new(source)?;
+    let mut changes = Vec::new();
+    for p in log.describe_topic(&source.topic).await?.partitions {
+        let mut offset = p.start_offset;
+        while offset < p.end_offset {
+            let batch = log.read(&source.topic, p.partition, offset, limits).await?;
+            if batch.records.is_empty() {
+                break;
+            }
+            offset = batch.next_offset;
+            changes.clear();
+            changes.extend(
+                batch
+                    .records
+                    .iter()
+                    .take_while(|r| r.offset < p.end_offset)
+                    .filter_map(|r| change_of(&mut decoder, p.partition, r)),
+            );
+            store.apply(&changes);
+        }
+    }
+    Ok(())
+}
+
+/// One record as a store change: an upsert, or a delete for a null value. `None` for a record
+/// with a null key or one that does not decode.
+fn change_of(
+    decoder: &mut RowDecoder,
+    partition: u32,
+    record: &rivulet_core::LoggedRecord,
+) -> Option<Change> {
+    let key = record.record.key.as_ref()?;
+    let row = match decoder.decode(partition, record) {
+        Ok(DecodedRow::Row(mut row)) => Some(row.split_off(PSEUDO.min(row.len()))),
+        Ok(DecodedRow::NullValue(_)) => None,
+        // Undecodable records are skipped (push queries report them).
+        Err(_) => return None,
+    };
+    Some(Change {
+        key: key.to_vec(),
+        window: None,
+        partition,
+        timestamp: record.record.timestamp,
+        row,
+    })
+}
+
 async fn run(
     log: Arc<dyn Log>,
     topic: &str,
@@ -79,24 +135,12 @@ async fn run(
             }
             idle = false;
             changes.clear();
-            for record in &batch.records {
-                let Some(key) = record.record.key.as_ref() else {
-                    continue;
-                };
-                let row = match decoder.decode(*partition, record) {
-                    Ok(DecodedRow::Row(mut row)) => Some(row.split_off(PSEUDO.min(row.len()))),
-                    Ok(DecodedRow::NullValue(_)) => None,
-                    // Undecodable records are skipped (push queries report them).
-                    Err(_) => continue,
-                };
-                changes.push(Change {
-                    key: key.to_vec(),
-                    window: None,
-                    partition: *partition,
-                    timestamp: record.record.timestamp,
-                    row,
-                });
-            }
+            changes.extend(
+                batch
+                    .records
+                    .iter()
+                    .filter_map(|r| change_of(&mut decoder, *partition, r)),
+            );
             store.apply(&changes);
         }
         if idle {

@@ -1,11 +1,13 @@
-//! Materialized tables: for each `CREATE TABLE … AS SELECT … GROUP BY …`, the latest output row
-//! per (key, window) exactly as the aggregate query emits it (after HAVING and projection); a
-//! tombstone deletes the entry. Pull queries and `GET /tables/{name}/rows` read these stores
-//! instead of re-reading the table's topic.
+//! Materialized tables: for each `CREATE TABLE … AS SELECT` (aggregating or projecting a
+//! table) and `CREATE SOURCE TABLE`, the latest output row per (key, window) exactly as the
+//! query emits it (after HAVING / WHERE and projection); a tombstone deletes the entry. Pull
+//! queries and `GET /tables/{name}/rows` read these stores instead of re-reading the table's
+//! topic.
 //!
-//! The aggregate runner updates a store through one call, [`TableStore::apply`], with the
-//! changes of every record it processes (records replayed after a restart included, so the
-//! store is rebuilt with the operator's state). Stores live in memory only.
+//! The runners update a store through one call, [`TableStore::apply`], with the changes of
+//! every record they process (records replayed after a restart included, so the store is
+//! rebuilt with the operator's state; a stateless table query first reloads its sink topic).
+//! Stores live in memory only.
 //!
 //! This module owns the stores; it must not read the log nor plan queries.
 
@@ -81,6 +83,12 @@ impl TableStore {
                 }
             }
         }
+    }
+
+    /// Whether the (unwindowed) table holds a row for `key`.
+    pub fn contains(&self, key: &[u8]) -> bool {
+        let rows = self.rows.read().unwrap_or_else(|e| e.into_inner());
+        rows.rows.contains_key(&(key.to_vec(), None))
     }
 
     /// Every row, ordered by key bytes then window.

@@ -389,7 +389,10 @@ async fn unsupported_persistent_queries_are_refused() {
     .await;
     assert!(own.contains("cannot write into its own source"), "{own}");
     let table = fails(&engine, "CREATE TABLE t2 (id INT PRIMARY KEY, v INT) WITH (kafka_topic='t2', partitions=1, value_format='JSON'); CREATE STREAM s2 AS SELECT id, v FROM t2;").await;
-    assert!(table.contains("not supported by Rivulet yet"), "{table}");
+    assert!(
+        table.contains("Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT"),
+        "{table}"
+    );
     engine.shutdown().await;
 }
 

@@ -18,6 +18,8 @@
 //! - HAVING false: EMIT CHANGES emits a tombstone (`row: None`) for the key and window, as
 //!   ksqlDB's table filter does; EMIT FINAL drops it (suppression drops tombstones).
 //! - An output's timestamp is the largest record time that went into its window (or group).
+//! - A TABLE source is a changelog: [`AggregateOperator::process_table_change`] undoes a key's
+//!   previous row before adding its new one ([`table_changes`]).
 //!
 //! State ([`AggregateState`]) is plain serde data keyed by the group's key bytes and window
 //! start, so a checkpoint can snapshot it. This operator owns grouping, windows and emission;
@@ -35,10 +37,17 @@ use rivulet_expr::{
     eval, eval_predicate,
 };
 use rivulet_log::partitioner::partition_for_key;
-use rivulet_sql::{planner::QueryPlan, Emit};
+use rivulet_sql::{
+    planner::{AggregatePlan, QueryPlan},
+    Emit,
+};
 use serde::{Deserialize, Serialize};
 
 use super::TimeWindows;
+
+mod table_changes;
+
+pub use table_changes::PreviousRow;
 
 /// Turns a group's key values into bytes: the state's map key, the partitioning input and,
 /// for a persistent query, the sink key (the inner key of a windowed key).
@@ -96,6 +105,9 @@ pub struct AggregateState {
     pub groups: HashMap<Vec<u8>, GroupState, BuildHasherDefault<KeyHasher>>,
     /// Open windows per shuffle partition, by (close time, key bytes, start).
     pub closing: Vec<BTreeSet<(i64, Vec<u8>, i64)>>,
+    /// Aggregating a TABLE: per source key bytes, the group and arguments of the row last
+    /// added, so that its next version can undo it (see [`table_changes`]).
+    pub previous: HashMap<Vec<u8>, PreviousRow, BuildHasherDefault<KeyHasher>>,
 }
 
 /// One output change: an upsert (`row`) or a tombstone (`row: None`) of a key and window.
@@ -162,6 +174,7 @@ impl AggregateOperator {
                 stream_time: vec![i64::MIN; partitions as usize],
                 groups: KeyMap::default(),
                 closing: vec![BTreeSet::new(); partitions as usize],
+                previous: KeyMap::default(),
             },
             key_buffer: Vec::with_capacity(64),
             key_values: Vec::new(),
@@ -231,50 +244,14 @@ impl AggregateOperator {
         let Some(aggregate) = plan.aggregate.as_ref() else {
             return;
         };
-        self.key_values.clear();
-        for g in &aggregate.group_by {
-            match eval(g, row) {
-                Ok(Value::Null) => {
-                    self.null_key_dropped += 1;
-                    return;
-                }
-                Ok(v) => self.key_values.push(v),
-                Err(e) => {
-                    self.errors.push(RowError {
-                        step: "group by",
-                        message: e.to_string(),
-                    });
-                    return;
-                }
-            }
-        }
-        self.key_buffer.clear();
-        if let Err(message) = (self.codec)(&self.key_values, &mut self.key_buffer) {
-            self.errors.push(RowError {
-                step: "group by",
-                message,
-            });
+        if !self.group_key(aggregate, row) {
             return;
         }
         let time = match row.first() {
             Some(Value::Bigint(t)) => *t,
             _ => 0,
         };
-        for (call, args) in aggregate.calls.iter().zip(self.args.iter_mut()) {
-            args.clear();
-            for a in &call.args {
-                args.push(match eval(a, row) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.errors.push(RowError {
-                            step: "aggregate",
-                            message: e.to_string(),
-                        });
-                        Value::Null
-                    }
-                });
-            }
-        }
+        self.eval_args(aggregate, row);
         let partition = partition_for_key(&self.key_buffer, self.partitions);
         let p = partition as usize;
         let stream_time = self.state.stream_time[p].max(time);
@@ -382,6 +359,58 @@ impl AggregateOperator {
                     }
                 }
                 self.close_windows(p, out);
+            }
+        }
+    }
+
+    /// Evaluates the grouping keys of `row` into `key_values` and their bytes into
+    /// `key_buffer`; false when the row has no group (a NULL key, counted, or an error,
+    /// reported).
+    fn group_key(&mut self, aggregate: &AggregatePlan, row: &[Value]) -> bool {
+        self.key_values.clear();
+        for g in &aggregate.group_by {
+            match eval(g, row) {
+                Ok(Value::Null) => {
+                    self.null_key_dropped += 1;
+                    return false;
+                }
+                Ok(v) => self.key_values.push(v),
+                Err(e) => {
+                    self.errors.push(RowError {
+                        step: "group by",
+                        message: e.to_string(),
+                    });
+                    return false;
+                }
+            }
+        }
+        self.key_buffer.clear();
+        if let Err(message) = (self.codec)(&self.key_values, &mut self.key_buffer) {
+            self.errors.push(RowError {
+                step: "group by",
+                message,
+            });
+            return false;
+        }
+        true
+    }
+
+    /// Evaluates the aggregate calls' arguments over `row` into `args` (NULL where one fails,
+    /// reported).
+    fn eval_args(&mut self, aggregate: &AggregatePlan, row: &[Value]) {
+        for (call, args) in aggregate.calls.iter().zip(self.args.iter_mut()) {
+            args.clear();
+            for a in &call.args {
+                args.push(match eval(a, row) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.errors.push(RowError {
+                            step: "aggregate",
+                            message: e.to_string(),
+                        });
+                        Value::Null
+                    }
+                });
             }
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! - [`time_windows`]: which TUMBLING/HOPPING windows a timestamp falls in, grace and retention.
 //! - [`hash_aggregate`]: GROUP BY [WINDOW] [HAVING] with per-partition stream time, late-record
-//!   dropping, EMIT CHANGES / EMIT FINAL and eviction of closed windows.
+//!   dropping, EMIT CHANGES / EMIT FINAL and eviction of closed windows; over a TABLE, the
+//!   undo of each key's previous row (`hash_aggregate::table_changes`).
 //!
 //! This module must not read or write the log, encode values or know about queries' lifecycles.
 

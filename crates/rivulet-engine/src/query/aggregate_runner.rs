@@ -1,6 +1,8 @@
 //! Persistent aggregate queries (`CREATE TABLE … AS SELECT … GROUP BY …`): one task reads every
 //! partition of the source stream, decodes and filters each record, feeds the
-//! [`AggregateOperator`](crate::operator::AggregateOperator) and appends the changes it returns
+//! [`AggregateOperator`](crate::operator::AggregateOperator) (a TABLE source's records as
+//! changelog entries: tombstones and rows WHERE rejects undo their key's previous row, see
+//! `operator::hash_aggregate::table_changes`) and appends the changes it returns
 //! to the sink topic as a changelog: key = the grouping columns in the sink's key format (for a
 //! windowed table followed by the window, laid out as Kafka Streams' windowed serdes do), value
 //! = the value columns, or a tombstone (null value) when HAVING turns false.
@@ -65,7 +67,10 @@ use super::{
 use crate::{
     catalog::Source,
     checkpoint::{Checkpoint, CheckpointStore, Position},
-    operator::{hash_aggregate::GroupState, AggregateOperator, AggregateState, Change, KeyCodec},
+    operator::{
+        hash_aggregate::{GroupState, PreviousRow},
+        AggregateOperator, AggregateState, Change, KeyCodec,
+    },
     processing_log::{ErrorKind, Failure, ProcessingLog},
     table_store::TableStore,
     EngineError,
@@ -137,6 +142,7 @@ struct StateWire {
     stream_time: Vec<i64>,
     groups: Vec<(Vec<u8>, GroupState)>,
     closing: Vec<Vec<(i64, Vec<u8>, i64)>>,
+    previous: Vec<(Vec<u8>, PreviousRow)>,
 }
 
 /// Checkpoint bytes back into operator state.
@@ -148,6 +154,7 @@ pub fn decode_state(bytes: &[u8]) -> Result<AggregateState, StateCodecError> {
         stream_time: wire.stream_time,
         groups,
         closing: wire.closing.into_iter().map(BTreeSet::from_iter).collect(),
+        previous: wire.previous.into_iter().collect(),
     })
 }
 
@@ -557,7 +564,16 @@ impl AggregateTask {
     fn process(&mut self, partition: u32, record: &LoggedRecord, changes: &mut Vec<Change>) {
         let row = match self.decoder.decode(partition, record) {
             Ok(DecodedRow::Row(row)) => row,
-            // GROUP BY drops tombstones, as ksqlDB does.
+            // A table's tombstone deletes its key's row (tables drop null keys).
+            Ok(DecodedRow::NullValue(_)) if self.plan.source_is_table => {
+                if let Some(key) = &record.record.key {
+                    let time = record.record.timestamp;
+                    self.operator.process_table_change(key, time, None, changes);
+                    self.report_operator_errors(partition, record.offset);
+                }
+                return;
+            }
+            // GROUP BY drops a stream's tombstones, as ksqlDB does.
             Ok(DecodedRow::NullValue(_)) => return,
             Err(e) => {
                 let kind = ErrorKind::Deserialization { target: e.target };
@@ -571,22 +587,40 @@ impl AggregateTask {
                 return;
             }
         };
-        if let Some(filter) = &self.plan.filter {
-            match rivulet_expr::eval_predicate(filter, &row) {
-                Ok(true) => {}
-                Ok(false) => return,
+        let passes = match &self.plan.filter {
+            None => true,
+            Some(filter) => match rivulet_expr::eval_predicate(filter, &row) {
+                Ok(b) => b,
                 Err(e) => {
                     let kind = ErrorKind::RecordProcessing;
                     self.report(partition, record.offset, "filter", kind, e.to_string());
-                    return;
+                    false
                 }
-            }
+            },
+        };
+        if self.plan.source_is_table {
+            // A row WHERE rejects removes its key's previous row from the aggregate.
+            let Some(key) = &record.record.key else {
+                return;
+            };
+            let time = match row.first() {
+                Some(Value::Bigint(t)) => *t,
+                _ => record.record.timestamp,
+            };
+            let row = passes.then_some(row.as_slice());
+            self.operator.process_table_change(key, time, row, changes);
+        } else if passes {
+            self.operator.process(&row, changes);
         }
-        self.operator.process(&row, changes);
+        self.report_operator_errors(partition, record.offset);
+    }
+
+    /// Reports the rows the operator could not aggregate to the processing log.
+    fn report_operator_errors(&mut self, partition: u32, offset: i64) {
         for e in std::mem::take(&mut self.operator.errors) {
             self.report(
                 partition,
-                record.offset,
+                offset,
                 e.step,
                 ErrorKind::RecordProcessing,
                 e.message,

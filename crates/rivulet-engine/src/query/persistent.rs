@@ -18,6 +18,13 @@
 //! holds exactly what an uninterrupted run writes. On a log without tags (or when a query writes
 //! into its own source topic) delivery is at-least-once: that batch is written again.
 //!
+//! A `CREATE TABLE … AS SELECT` without GROUP BY over a TABLE runs here too, as a changelog
+//! (reference 3.4): records with a null key are dropped; a source tombstone is forwarded as a
+//! tombstone of the projected key; a row WHERE rejects becomes a tombstone when its key is in
+//! the result (a key never in it gets none: ksqlDB's table filters emit no spurious
+//! tombstones). Its rows are materialized in a [`TableStore`] for pull queries, reloaded from
+//! the sink topic at start; the store also tells which keys are in the result.
+//!
 //! A record that fails to decode, evaluate or encode goes to the processing log
 //! ([`crate::processing_log`]) with its topic, partition and offset, and the query goes on: a
 //! record that fails to decode or encode is skipped; an expression that fails yields NULL (in
@@ -46,7 +53,9 @@ use super::{
 };
 use crate::{
     catalog::Source,
+    operator::Change,
     processing_log::{ErrorKind, Failure, FormatFailure, ProcessingLog},
+    table_store::TableStore,
     EngineError,
 };
 
@@ -139,7 +148,9 @@ impl Drop for RunningQuery {
 
 /// Starts `plan` reading `source` and writing `sink`. Where a partition has no committed
 /// offset yet, it starts from `from` and that position is committed at once, so a restart
-/// before the first batch does not skip records.
+/// before the first batch does not skip records. `table`: the store of a table projected
+/// from a table (reloaded from the sink first).
+#[allow(clippy::too_many_arguments)]
 pub async fn start(
     log: Arc<dyn Log>,
     processing_log: ProcessingLog,
@@ -148,7 +159,12 @@ pub async fn start(
     sink: &Source,
     plan: QueryPlan,
     from: StartFrom,
+    table: Option<TableStore>,
 ) -> Result<RunningQuery, EngineError> {
+    if let Some(store) = &table {
+        // The sink's rows as they are: what pull queries see, and which keys are in the result.
+        crate::source_table::load(log.as_ref(), sink, store).await?;
+    }
     let partitions = log.describe_topic(&source.topic).await?.partitions;
     let sink_description = log.describe_topic(&sink.topic).await?;
     let sink_partitions = sink_description.partitions.len() as u32;
@@ -246,6 +262,7 @@ pub async fn start(
             plan: plan.clone(),
             stats: stats.clone(),
             stop: stop_rx.clone(),
+            table: table.clone(),
         };
         tasks.push(tokio::spawn(task.run(offset)));
     }
@@ -276,6 +293,8 @@ struct PartitionTask {
     plan: Arc<QueryPlan>,
     stats: Arc<QueryStats>,
     stop: watch::Receiver<bool>,
+    /// A table projected from a table: its materialized rows (see the module doc).
+    table: Option<TableStore>,
 }
 
 impl PartitionTask {
@@ -374,8 +393,15 @@ impl PartitionTask {
 
     /// Decodes, filters, projects and encodes one record: its sink partition and record.
     fn process(&mut self, record: &LoggedRecord) -> Option<(u32, Record)> {
-        let (mut row, null_value) = match self.decoder.decode_first(self.partition, record) {
+        let table = self.table.is_some();
+        if table && record.record.key.is_none() {
+            // Tables drop records with a null key, as ksqlDB does.
+            return None;
+        }
+        let (mut row, mut null_value) = match self.decoder.decode_first(self.partition, record) {
             Ok(DecodedRow::Row(row)) => (row, false),
+            // A table's tombstone deletes the key's row from the result.
+            Ok(DecodedRow::NullValue(row)) if table => (row, true),
             // A null value goes through a projection as a null value with its key, as ksqlDB
             // does (its functional tests null.json "stream clone row with null value" and
             // "stream filter with null value"): a filter drops it, whatever its predicate.
@@ -386,20 +412,27 @@ impl PartitionTask {
                 return None;
             }
         };
-        if let Some(filter) = &self.plan.filter {
+        if let Some(filter) = self.plan.filter.as_ref().filter(|_| !null_value) {
             match eval_predicate(filter, &row) {
                 Ok(true) => {}
+                // A table's row that WHERE rejects leaves the result.
+                Ok(false) if table => null_value = true,
                 Ok(false) => return None,
                 Err(e) => {
                     self.skip(record.offset, "filter", e.to_string());
-                    return None;
+                    if !table {
+                        return None;
+                    }
+                    null_value = true;
                 }
             }
         }
         // The columns the filter did not need, for the rows it kept.
-        if let Err(e) = self.decoder.complete(record, &mut row) {
-            self.skip_format(record.offset, "deserializer", e, false);
-            return None;
+        if !null_value {
+            if let Err(e) = self.decoder.complete(record, &mut row) {
+                self.skip_format(record.offset, "deserializer", e, false);
+                return None;
+            }
         }
         let timestamp = match row.first() {
             Some(Value::Bigint(t)) => *t,
@@ -420,6 +453,7 @@ impl PartitionTask {
                 }
             }
         }
+        let upsert = (table && !null_value).then(|| out.clone());
         let encoded = if null_value {
             self.encoder.encode_null_value(&mut out)
         } else {
@@ -436,6 +470,20 @@ impl PartitionTask {
             Some(key) => partition_for_key(key, self.sink_partitions),
             None => self.partition % self.sink_partitions,
         };
+        if let (Some(store), Some(key)) = (&self.table, &encoded.key) {
+            // With WHERE, a tombstone only for a key in the result (no spurious tombstones,
+            // as ksqlDB's table filter); without, source tombstones are forwarded as they come.
+            if upsert.is_none() && self.plan.filter.is_some() && !store.contains(key) {
+                return None;
+            }
+            store.apply(&[Change {
+                key: key.to_vec(),
+                window: None,
+                partition,
+                timestamp,
+                row: upsert,
+            }]);
+        }
         Some((
             partition,
             Record::new(encoded.key, encoded.value, timestamp),

@@ -1,8 +1,9 @@
 //! Pull queries (`SELECT … FROM table [WHERE …] [LIMIT n]` without EMIT): answered from the
 //! table's materialized rows ([`crate::table_store`]), then done.
 //!
-//! Materialized tables are CTAS results with GROUP BY and `CREATE SOURCE TABLE`s
-//! ([`crate::source_table`]); a plain `CREATE TABLE` is not materialized, as in ksqlDB.
+//! Materialized tables are CTAS results (aggregations, and tables projected from tables) and
+//! `CREATE SOURCE TABLE`s ([`crate::source_table`]); a plain `CREATE TABLE` is not
+//! materialized, as in ksqlDB.
 //!
 //! The query is planned over the table's row as pull queries see it: the pseudo-columns, the
 //! key columns, for a windowed table `WINDOWSTART` and `WINDOWEND` (key columns too, as ksqlDB

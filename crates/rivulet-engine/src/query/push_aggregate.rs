@@ -1,7 +1,8 @@
 //! Transient aggregate push queries (`SELECT … [WINDOW …] GROUP BY … EMIT CHANGES`): one task
 //! reads every partition of the source from the latest (or earliest) offset, decodes and
 //! filters each record, feeds the I/O-free
-//! [`AggregateOperator`](crate::operator::AggregateOperator) and sends every row it emits to
+//! [`AggregateOperator`](crate::operator::AggregateOperator) (a TABLE source's records as
+//! changelog entries that undo their key's previous row) and sends every row it emits to
 //! the client at once (ksqlDB with record caching off, reference 3.3 and 3.10: every input
 //! that updates a group emits the group's new row).
 //!
@@ -168,7 +169,16 @@ impl AggregatePushTask {
     fn process(&mut self, partition: u32, record: &LoggedRecord, changes: &mut Vec<Change>) {
         let row = match self.decoder.decode(partition, record) {
             Ok(DecodedRow::Row(row)) => row,
-            // GROUP BY drops tombstones, as ksqlDB does.
+            // A table's tombstone deletes its key's row (tables drop null keys).
+            Ok(DecodedRow::NullValue(_)) if self.plan.source_is_table => {
+                if let Some(key) = &record.record.key {
+                    let time = record.record.timestamp;
+                    self.operator.process_table_change(key, time, None, changes);
+                    self.report_operator_errors(partition, record.offset);
+                }
+                return;
+            }
+            // GROUP BY drops a stream's tombstones, as ksqlDB does.
             Ok(DecodedRow::NullValue(_)) => return,
             Err(e) => {
                 let kind = ErrorKind::Deserialization { target: e.target };
@@ -177,21 +187,39 @@ impl AggregatePushTask {
                 return;
             }
         };
-        if let Some(filter) = &self.plan.filter {
-            match rivulet_expr::eval_predicate(filter, &row) {
-                Ok(true) => {}
-                Ok(false) => return,
+        let passes = match &self.plan.filter {
+            None => true,
+            Some(filter) => match rivulet_expr::eval_predicate(filter, &row) {
+                Ok(b) => b,
                 Err(e) => {
                     let kind = ErrorKind::RecordProcessing;
                     self.fail(partition, record.offset, "filter", kind, e.to_string());
-                    return;
+                    false
                 }
-            }
+            },
+        };
+        if self.plan.source_is_table {
+            // A row WHERE rejects removes its key's previous row from the aggregate.
+            let Some(key) = &record.record.key else {
+                return;
+            };
+            let time = match row.first() {
+                Some(Value::Bigint(t)) => *t,
+                _ => record.record.timestamp,
+            };
+            let row = passes.then_some(row.as_slice());
+            self.operator.process_table_change(key, time, row, changes);
+        } else if passes {
+            self.operator.process(&row, changes);
         }
-        self.operator.process(&row, changes);
+        self.report_operator_errors(partition, record.offset);
+    }
+
+    /// Reports the rows the operator could not aggregate to the processing log.
+    fn report_operator_errors(&mut self, partition: u32, offset: i64) {
         for e in std::mem::take(&mut self.operator.errors) {
             let kind = ErrorKind::RecordProcessing;
-            self.fail(partition, record.offset, e.step, kind, e.message);
+            self.fail(partition, offset, e.step, kind, e.message);
         }
     }
 

@@ -14,6 +14,7 @@ mod count_distinct;
 mod min_max;
 mod stored;
 mod sum;
+mod undo;
 
 use std::{collections::BTreeSet, fmt};
 

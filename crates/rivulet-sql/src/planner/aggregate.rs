@@ -1,7 +1,8 @@
 //! Planning a SELECT with GROUP BY: grouping expressions and aggregate calls over the scan row,
 //! the WINDOW clause, HAVING and the projection over the aggregate row, and ksqlDB's naming of
 //! the result's key columns (a grouping column keeps its name; an expression needs an alias or
-//! is named `KSQL_COL_n`).
+//! is named `KSQL_COL_n`). Over a TABLE it allows only aggregates that can undo a row and no
+//! WINDOW, with ksqlDB's messages.
 //!
 //! It owns the binding rules after GROUP BY; it must not decide how groups are stored or when
 //! windows close (that is the engine's aggregate operator), nor check CTAS-only rules such as
@@ -66,6 +67,31 @@ fn window_spec(query: &Query) -> Result<Option<WindowSpec>, PlanError> {
     })
 }
 
+/// Over a TABLE only functions that can undo a row may aggregate (ksqlDB's
+/// `SchemaKGroupedTable`): the others are named, in order of appearance, each once.
+fn check_table_aggregates(
+    calls: &[rivulet_expr::aggregate::AggregateCall],
+) -> Result<(), PlanError> {
+    let mut names: Vec<&str> = Vec::new();
+    for call in calls.iter().filter(|c| !c.supports_undo()) {
+        if !names.contains(&call.name.as_str()) {
+            names.push(&call.name);
+        }
+    }
+    let Some((last, first)) = names.split_last() else {
+        return Ok(());
+    };
+    let list = if first.is_empty() {
+        last.to_string()
+    } else {
+        format!("{} and {last}", first.join(", "))
+    };
+    Err(PlanError::new(format!(
+        "The aggregation function{} {list} cannot be applied to a table source, only to a stream source.",
+        if names.len() == 1 { "" } else { "s" }
+    )))
+}
+
 /// Plans a query with `GROUP BY group_by` over `source`.
 pub(super) fn plan_aggregate(
     query: &Query,
@@ -74,9 +100,9 @@ pub(super) fn plan_aggregate(
     qualifier: &str,
     scope: &Scope,
 ) -> Result<QueryPlan, PlanError> {
-    if source.is_table {
+    if source.is_table && query.window.is_some() {
         return Err(PlanError::new(
-            "Aggregations over a TABLE are not supported by Rivulet yet (only over streams)",
+            "Windowing not supported for table aggregations.",
         ));
     }
     if group_by.is_empty() {
@@ -201,6 +227,9 @@ pub(super) fn plan_aggregate(
         }
     }
     let calls = context.calls;
+    if source.is_table {
+        check_table_aggregates(&calls)?;
+    }
     Ok(QueryPlan {
         source: source.name.clone(),
         source_is_table: source.is_table,
@@ -234,9 +263,9 @@ mod tests {
 
     impl SourceCatalog for Temps {
         fn source(&self, name: &str) -> Option<PlannedSource> {
-            (name == "TEMPS").then(|| PlannedSource {
+            (name == "TEMPS" || name == "TEMPS_TABLE").then(|| PlannedSource {
                 name: name.into(),
-                is_table: false,
+                is_table: name == "TEMPS_TABLE",
                 schema: Schema::new(vec![
                     Column::new("SENSOR", DataType::String, ColumnKind::Key),
                     Column::new("VALUE", DataType::Int, ColumnKind::Value),
@@ -312,5 +341,27 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("GROUP BY"), "{}", e.message);
+    }
+
+    #[test]
+    fn table_sources_take_only_undoable_aggregates_and_no_window() {
+        let p = plan("SELECT city, COUNT(*), SUM(value), AVG(value), COLLECT_LIST(sensor) FROM temps_table GROUP BY city EMIT CHANGES;").unwrap();
+        assert!(p.source_is_table);
+        assert_eq!(p.aggregate.as_ref().unwrap().calls.len(), 4);
+        let e = plan("SELECT city, MIN(value) FROM temps_table GROUP BY city EMIT CHANGES;")
+            .unwrap_err();
+        assert_eq!(
+            e.message,
+            "The aggregation function MIN cannot be applied to a table source, only to a stream source."
+        );
+        let e = plan("SELECT city, LATEST_BY_OFFSET(value), MIN(value), COUNT(*), MAX(value) FROM temps_table GROUP BY city HAVING MIN(value) > 1 EMIT CHANGES;")
+            .unwrap_err();
+        assert_eq!(
+            e.message,
+            "The aggregation functions LATEST_BY_OFFSET, MIN and MAX cannot be applied to a table source, only to a stream source."
+        );
+        let e = plan("SELECT city, COUNT(*) FROM temps_table WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY city EMIT CHANGES;")
+            .unwrap_err();
+        assert_eq!(e.message, "Windowing not supported for table aggregations.");
     }
 }
