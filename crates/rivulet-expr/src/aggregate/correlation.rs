@@ -114,7 +114,10 @@ mod tests {
     fn too_few_rows_or_constant_column_is_nan() {
         assert!(run(&[]).1.is_nan());
         assert!(run(&[(Value::Int(1), Value::Int(2))]).1.is_nan());
-        let constant = [(Value::Int(3), Value::Int(1)), (Value::Int(3), Value::Int(5))];
+        let constant = [
+            (Value::Int(3), Value::Int(1)),
+            (Value::Int(3), Value::Int(5)),
+        ];
         assert!(run(&constant).1.is_nan());
     }
 

@@ -64,7 +64,12 @@ mod tests {
     #[test]
     fn counts_values_and_ignores_nulls() {
         let mut acc = Accumulator::Histogram(BTreeMap::new());
-        for v in [Value::from("foo"), Value::Null, Value::from("bar"), Value::from("foo")] {
+        for v in [
+            Value::from("foo"),
+            Value::Null,
+            Value::from("bar"),
+            Value::from("foo"),
+        ] {
             update(&mut acc, Some(&v));
         }
         assert_eq!(counts(&acc), vec![("bar".into(), 1), ("foo".into(), 2)]);

@@ -11,6 +11,7 @@
 
 mod avg;
 mod by_offset;
+mod catalog;
 mod collect;
 mod correlation;
 mod count;
@@ -30,6 +31,9 @@ use std::{
 use rivulet_core::{DataType, Value};
 use serde::{Deserialize, Serialize};
 
+pub use catalog::{
+    aggregate_function, aggregate_functions, AggregateFunctionInfo, AGGREGATE_CATEGORY,
+};
 pub use correlation::CorrelationSums;
 pub use stored::StoredValue;
 
@@ -202,7 +206,10 @@ fn literal(name: &str, args: &[Expr], texts: &[String], i: usize) -> Result<Valu
 fn literal_bool(name: &str, args: &[Expr], texts: &[String], i: usize) -> Result<bool, TypeError> {
     match literal(name, args, texts, i)? {
         Value::Boolean(b) => Ok(b),
-        _ => Err(invalid(name, &args.iter().map(Expr::data_type).collect::<Vec<_>>())),
+        _ => Err(invalid(
+            name,
+            &args.iter().map(Expr::data_type).collect::<Vec<_>>(),
+        )),
     }
 }
 
@@ -218,7 +225,10 @@ fn literal_count(
     match literal(name, args, texts, i)? {
         Value::Int(n) if n >= 1 => Ok(n as usize),
         Value::Int(_) => Err(TypeError::Invalid(format!("{what} must be 1 or greater"))),
-        _ => Err(invalid(name, &args.iter().map(Expr::data_type).collect::<Vec<_>>())),
+        _ => Err(invalid(
+            name,
+            &args.iter().map(Expr::data_type).collect::<Vec<_>>(),
+        )),
     }
 }
 
@@ -660,7 +670,12 @@ mod tests {
 
         let multi = call(
             "TOPK",
-            vec![col(0, Int), col(1, String), col(2, Boolean), Expr::literal(2)],
+            vec![
+                col(0, Int),
+                col(1, String),
+                col(2, Boolean),
+                Expr::literal(2),
+            ],
         )
         .unwrap();
         assert_eq!(multi.args.len(), 3);
@@ -722,7 +737,17 @@ mod tests {
         assert!(call("TOPKDISTINCT", vec![col(0, Boolean), Expr::literal(3)]).is_err());
         assert!(call("HISTOGRAM", vec![col(0, Int)]).is_err());
         assert!(call("STDDEV_SAMP", vec![col(0, String)]).is_err());
-        assert!(call("STDDEV_SAMPLE", vec![col(0, Decimal { precision: 4, scale: 2 })]).is_err());
+        assert!(call(
+            "STDDEV_SAMPLE",
+            vec![col(
+                0,
+                Decimal {
+                    precision: 4,
+                    scale: 2
+                }
+            )]
+        )
+        .is_err());
         assert!(call("CORRELATION", vec![col(0, Int)]).is_err());
         assert!(call("CORRELATION", vec![col(0, String), col(1, Int)]).is_err());
         let texts = ["V".to_string(), "K".to_string()];
@@ -788,7 +813,10 @@ mod tests {
         assert_eq!(update_then_undo("COUNT", vec![], ints()), Bigint(4));
         assert_eq!(update_then_undo("COUNT", vec![T::Int], ints()), Bigint(3));
         assert_eq!(update_then_undo("SUM", vec![T::Int], ints()), Int(-1));
-        assert_eq!(update_then_undo("SUM", vec![T::Double], doubles()), Double(10.75));
+        assert_eq!(
+            update_then_undo("SUM", vec![T::Double], doubles()),
+            Double(10.75)
+        );
         let dec = |u| Decimal(rivulet_core::Decimal::new(u, 2));
         let decimals = vec![vec![dec(150)], vec![dec(-25)]];
         let t = T::Decimal {
@@ -797,10 +825,17 @@ mod tests {
         };
         assert_eq!(update_then_undo("SUM", vec![t], decimals), dec(125));
         assert_eq!(
-            update_then_undo("AVG", vec![T::Bigint], vec![vec![Bigint(1)], vec![Bigint(2)]]),
+            update_then_undo(
+                "AVG",
+                vec![T::Bigint],
+                vec![vec![Bigint(1)], vec![Bigint(2)]]
+            ),
             Double(1.5)
         );
-        assert_eq!(update_then_undo("AVG", vec![T::Double], doubles()), Double(5.375));
+        assert_eq!(
+            update_then_undo("AVG", vec![T::Double], doubles()),
+            Double(5.375)
+        );
         assert_eq!(
             update_then_undo("COLLECT_LIST", vec![T::Int], ints()),
             Array(vec![Int(3), Null, Int(-7), Int(3)])
@@ -815,7 +850,10 @@ mod tests {
         );
         let spread = || vec![vec![Int(2)], vec![Int(4)], vec![Null], vec![Int(9)]];
         // Deviations from the mean 5: −3, −1, 4 → squares 26, n − 1 = 2.
-        assert_eq!(update_then_undo("STDDEV_SAMP", vec![T::Int], spread()), Double(13.0));
+        assert_eq!(
+            update_then_undo("STDDEV_SAMP", vec![T::Int], spread()),
+            Double(13.0)
+        );
         assert_eq!(
             update_then_undo("STDDEV_SAMPLE", vec![T::Int], spread()),
             Double(13f64.sqrt())

@@ -47,9 +47,10 @@ fn delta(acc: &Accumulator, x: &Value) -> Option<f64> {
             let scaled = i64::from(*x).wrapping_mul(count.wrapping_add(1));
             scaled.wrapping_sub(i64::from(sum.wrapping_add(*x))) as f64
         }
-        (Accumulator::StddevBigint { sum, count, .. }, Value::Bigint(x)) => x
-            .wrapping_mul(count.wrapping_add(1))
-            .wrapping_sub(sum.wrapping_add(*x)) as f64,
+        (Accumulator::StddevBigint { sum, count, .. }, Value::Bigint(x)) => {
+            x.wrapping_mul(count.wrapping_add(1))
+                .wrapping_sub(sum.wrapping_add(*x)) as f64
+        }
         (Accumulator::StddevDouble { sum, count, .. }, Value::Double(x)) => {
             x * (count + 1) as f64 - (sum + x)
         }
@@ -170,7 +171,10 @@ mod tests {
         assert_eq!(variance(&run(DataType::Int, &[])), 0.0);
         assert_eq!(variance(&run(DataType::Int, &[Value::Int(5)])), 0.0);
         assert_eq!(
-            variance(&run(DataType::Int, &[Value::Null, Value::Int(5), Value::Null])),
+            variance(&run(
+                DataType::Int,
+                &[Value::Null, Value::Int(5), Value::Null]
+            )),
             0.0
         );
     }
