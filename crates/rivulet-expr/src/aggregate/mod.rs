@@ -459,7 +459,7 @@ impl AggregateCall {
     /// Removes a row's contribution (the arguments `update` was given for that row) from `acc`.
     /// Only called when `supports_undo()`; on other aggregates it leaves `acc` unchanged.
     pub fn undo(&self, acc: &mut Accumulator, args: &mut [Value]) {
-        let arg = args.first().map(|v| &*v);
+        let arg = args.first();
         match self.kind {
             AggregateKind::CountStar => count::undo_star(acc),
             AggregateKind::Count => count::undo(acc, arg),
