@@ -935,4 +935,54 @@ mod tests {
             Value::Array(vec![entry(9, "b"), entry(5, "a")])
         );
     }
+
+    #[test]
+    fn every_accumulator_survives_a_postcard_checkpoint() {
+        use DataType::*;
+        let calls = [
+            ("COUNT", vec![]),
+            (
+                "SUM",
+                vec![col(
+                    0,
+                    Decimal {
+                        precision: 6,
+                        scale: 2,
+                    },
+                )],
+            ),
+            ("AVG", vec![col(0, Int)]),
+            ("LATEST_BY_OFFSET", vec![col(0, Double), Expr::literal(2)]),
+            ("EARLIEST_BY_OFFSET", vec![col(0, String)]),
+            ("TOPK", vec![col(0, Int), col(1, String), Expr::literal(2)]),
+            ("TOPKDISTINCT", vec![col(0, Int), Expr::literal(2)]),
+            ("HISTOGRAM", vec![col(0, String)]),
+            ("STDDEV_SAMP", vec![col(0, Int)]),
+            ("STDDEV_SAMPLE", vec![col(0, Bigint)]),
+            ("STDDEV_SAMPLE", vec![col(0, Double)]),
+            ("CORRELATION", vec![col(0, Int), col(1, Double)]),
+            ("COUNT_DISTINCT", vec![col(0, Int)]),
+        ];
+        let value = |t: &DataType| match t {
+            Int => Value::Int(7),
+            Bigint => Value::Bigint(-3),
+            Double => Value::Double(2.5),
+            String => Value::from("x"),
+            Decimal { .. } => Value::Decimal(rivulet_core::Decimal::new(1234, 2)),
+            _ => Value::Null,
+        };
+        for (name, args) in calls {
+            let types: Vec<DataType> = args.iter().map(Expr::data_type).collect();
+            let call = resolve(name, args, false).unwrap();
+            let mut acc = call.init();
+            for _ in 0..3 {
+                let mut row: Vec<Value> = types.iter().take(call.args.len()).map(value).collect();
+                call.update(&mut acc, &mut row);
+            }
+            let bytes = postcard::to_allocvec(&acc).unwrap();
+            let back: Accumulator = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back, acc, "{call}");
+            assert_eq!(call.result(&back), call.result(&acc), "{call}");
+        }
+    }
 }
