@@ -556,3 +556,17 @@ CREATE TABLE t AS SELECT id, TOPKDISTINCT(v, 2) AS top FROM s GROUP BY id;
 -- output T: "a" {"TOP":[0.5]}
 -- output T: "a" {"TOP":[0.5,-1.5]}
 -- output T: "a" {"TOP":[2.5,0.5]}
+
+-- case: HAVING on a new aggregate, and a pull query over the materialized results
+CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+CREATE TABLE t AS SELECT k, TOPK(v, 2) AS top, STDDEV_SAMP(v) AS var FROM s GROUP BY k HAVING STDDEV_SAMP(v) < 10;
+-- input s: "a" {"v":1}
+-- input s: "a" {"v":3}
+-- input s: "b" {"v":5}
+-- input s: "a" {"v":20}
+-- output T: "a" {"TOP":[1],"VAR":0.0}
+-- output T: "a" {"TOP":[3,1],"VAR":2.0}
+-- output T: "b" {"TOP":[5],"VAR":0.0}
+-- output T: "a" null
+-- pull: SELECT k, top[1] AS best, var FROM t;
+-- row: ["b", 5, 0.0]
