@@ -147,19 +147,54 @@ pub fn source_description(s: &Source, extended: bool, partitions: u32, replicati
     })
 }
 
-/// `function_names`: SHOW FUNCTIONS, every scalar function Rivulet runs.
+/// `function_names`: SHOW FUNCTIONS, every scalar and aggregate function Rivulet runs, by name.
 pub fn function_names(statement_text: &str) -> Entity {
-    let functions: Vec<Value> = rivulet_expr::registry()
+    use rivulet_expr::aggregate;
+    let mut functions: Vec<(&str, Value)> = rivulet_expr::registry()
         .list()
         .iter()
-        .map(|f| json!({"name": f.name, "type": "SCALAR", "category": f.category.as_str()}))
+        .map(|f| {
+            let entry = json!({"name": f.name, "type": "SCALAR", "category": f.category.as_str()});
+            (f.name, entry)
+        })
+        .chain(aggregate::aggregate_functions().iter().map(|f| {
+            let category = aggregate::AGGREGATE_CATEGORY;
+            let entry = json!({"name": f.name, "type": "AGGREGATE", "category": category});
+            (f.name, entry)
+        }))
         .collect();
+    functions.sort_by(|a, b| a.0.cmp(b.0));
+    let functions: Vec<Value> = functions.into_iter().map(|(_, f)| f).collect();
     json!({"@type": "function_names", "statementText": statement_text, "functions": functions, "warnings": []})
+}
+
+/// `describe_function` of an aggregate function.
+fn describe_aggregate(statement_text: &str, name: &str) -> Option<Entity> {
+    let f = rivulet_expr::aggregate::aggregate_function(name)?;
+    let variants: Vec<Value> = f
+        .variants
+        .iter()
+        .map(|(signature, description)| json!({"signature": signature, "description": description}))
+        .collect();
+    Some(json!({
+        "@type": "describe_function",
+        "statementText": statement_text,
+        "name": f.name,
+        "description": f.description,
+        "author": "Rivulet",
+        "version": env!("CARGO_PKG_VERSION"),
+        "path": "internal",
+        "functions": variants,
+        "type": "AGGREGATE",
+        "warnings": [],
+    }))
 }
 
 /// `describe_function`: one function's description and signatures; `None` when unknown.
 pub fn describe_function(statement_text: &str, name: &str) -> Option<Entity> {
-    let f = rivulet_expr::registry().get(name)?;
+    let Some(f) = rivulet_expr::registry().get(name) else {
+        return describe_aggregate(statement_text, name);
+    };
     let variants: Vec<Value> = f
         .signatures
         .iter()

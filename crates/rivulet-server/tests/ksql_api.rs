@@ -432,12 +432,20 @@ async fn show_functions_lists_ksqldb_categories() {
     assert_eq!(category("FILTER"), "LAMBDA");
     assert_eq!(category("JSON_KEYS"), "JSON");
     assert_eq!(category("BIGINT_FROM_BYTES"), "CONVERSIONS");
+    assert_eq!(category("TOPK"), "AGGREGATE");
+    assert_eq!(category("HISTOGRAM"), "AGGREGATE");
     assert!(
-        functions
-            .iter()
-            .all(|f| f["type"] == "SCALAR" && f["category"].is_string()),
+        functions.iter().all(|f| {
+            let aggregate = f["category"] == "AGGREGATE";
+            f["type"] == if aggregate { "AGGREGATE" } else { "SCALAR" } && f["category"].is_string()
+        }),
         "{body}"
     );
+    let (status, body) = ksql(&app, "DESCRIBE FUNCTION stddev_sample;").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body[0]["name"], "STDDEV_SAMPLE");
+    assert_eq!(body[0]["type"], "AGGREGATE");
+    assert_eq!(body[0]["functions"].as_array().map(Vec::len), Some(3));
 }
 
 #[tokio::test]

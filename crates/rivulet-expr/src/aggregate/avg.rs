@@ -1,5 +1,6 @@
 //! AVG: INT, BIGINT or DOUBLE → DOUBLE; NULL ignored; no non-NULL rows → 0.0 (not NULL).
-//! Integer inputs are summed as BIGINT and divided at the end, as ksqlDB does.
+//! Integer inputs are summed as BIGINT and divided at the end, as ksqlDB does. Table-capable:
+//! undo subtracts the value and uncounts it (NULL is not undone).
 
 use rivulet_core::{DataType, Value};
 
@@ -29,6 +30,24 @@ pub(super) fn update(acc: &mut Accumulator, arg: Option<&Value>) {
         (Accumulator::AvgDouble { sum, count }, Some(Value::Double(v))) => {
             *sum += v;
             *count += 1;
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn undo(acc: &mut Accumulator, arg: Option<&Value>) {
+    match (acc, arg) {
+        (Accumulator::AvgInt { sum, count }, Some(Value::Int(v))) => {
+            *sum = sum.wrapping_sub(i64::from(*v));
+            *count -= 1;
+        }
+        (Accumulator::AvgInt { sum, count }, Some(Value::Bigint(v))) => {
+            *sum = sum.wrapping_sub(*v);
+            *count -= 1;
+        }
+        (Accumulator::AvgDouble { sum, count }, Some(Value::Double(v))) => {
+            *sum -= v;
+            *count -= 1;
         }
         _ => {}
     }

@@ -1,6 +1,7 @@
 //! COLLECT_LIST (every value, NULLs included, in arrival order) and COLLECT_SET (distinct
 //! values in first-seen order). ksqlDB's optional size limits (`ksql.functions.collect_*.limit`)
-//! default to unlimited and are not applied here.
+//! default to unlimited and are not applied here. COLLECT_LIST is table-capable: undo removes
+//! the last occurrence of the value, as ksqlDB's `CollectListUdaf.undo` does.
 
 use rivulet_core::Value;
 
@@ -16,6 +17,14 @@ pub(super) fn update_set(acc: &mut Accumulator, arg: Option<&mut Value>) {
     if let (Accumulator::List(items), Some(v)) = (acc, arg) {
         if !items.iter().any(|i| i.0 == *v) {
             items.push(StoredValue(std::mem::take(v)));
+        }
+    }
+}
+
+pub(super) fn undo_list(acc: &mut Accumulator, arg: Option<&Value>) {
+    if let (Accumulator::List(items), Some(v)) = (acc, arg) {
+        if let Some(at) = items.iter().rposition(|i| i.0 == *v) {
+            items.remove(at);
         }
     }
 }

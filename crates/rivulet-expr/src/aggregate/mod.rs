@@ -1,6 +1,9 @@
 //! Aggregate functions (ksqlDB's UDAFs): typing of a call (`resolve`), its accumulator, how a
-//! row updates it and what it yields — with ksqlDB's result types and NULL behaviour (reference
-//! 4.1). One function (or pair, MIN/MAX) per file; this module dispatches.
+//! row updates it, how a table row's retraction undoes it (the table-capable aggregates only)
+//! and what it yields — with ksqlDB's result types, NULL behaviour and error messages
+//! (reference 4.1, 3.4). One function (or tight pair) per file; this module dispatches.
+//! Constant arguments (TOPK's k, the by-offset n and ignoreNulls) must be literals, as ksqlDB's
+//! UDAF init arguments; they are folded into [`AggregateKind`].
 //!
 //! Accumulators are plain serde values ([`Accumulator`]) so operator state can be checkpointed.
 //! This module owns the functions only: grouping, windows and emission belong to the engine's
@@ -8,19 +11,30 @@
 
 mod avg;
 mod by_offset;
+mod catalog;
 mod collect;
+mod correlation;
 mod count;
 mod count_distinct;
+mod histogram;
 mod min_max;
+mod stddev;
 mod stored;
 mod sum;
-mod undo;
+mod topk;
 
-use std::{collections::BTreeSet, fmt};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fmt,
+};
 
 use rivulet_core::{DataType, Value};
 use serde::{Deserialize, Serialize};
 
+pub use catalog::{
+    aggregate_function, aggregate_functions, AggregateFunctionInfo, AGGREGATE_CATEGORY,
+};
+pub use correlation::CorrelationSums;
 pub use stored::StoredValue;
 
 use crate::{error::TypeError, Expr};
@@ -70,6 +84,29 @@ pub enum AggregateKind {
     CountDistinct,
     CollectList,
     CollectSet,
+    /// `LATEST_BY_OFFSET(col, n [, ignoreNulls])`: the last n values, oldest first.
+    LatestByOffsetN {
+        n: usize,
+        ignore_nulls: bool,
+    },
+    /// `EARLIEST_BY_OFFSET(col, n [, ignoreNulls])`: the first n values.
+    EarliestByOffsetN {
+        n: usize,
+        ignore_nulls: bool,
+    },
+    /// `TOPK(col, [otherCols...,] k)`; the value arguments are col then the other columns.
+    TopK {
+        k: usize,
+    },
+    TopKDistinct {
+        k: usize,
+    },
+    Histogram,
+    /// STDDEV_SAMP: the sample variance (ksqlDB's documented bug).
+    StddevSamp,
+    /// STDDEV_SAMPLE: the sample standard deviation.
+    StddevSample,
+    Correlation,
 }
 
 /// A typed aggregate call: the function, its argument expressions (over the input row) and
@@ -112,8 +149,27 @@ pub enum Accumulator {
     },
     /// COUNT_DISTINCT: stable hashes of the distinct values.
     Distinct(BTreeSet<u64>),
-    /// COLLECT_LIST and COLLECT_SET.
+    /// COLLECT_LIST, COLLECT_SET, TOPK, TOPKDISTINCT and the by-offset n forms.
     List(Vec<StoredValue>),
+    /// HISTOGRAM: count per distinct value.
+    Histogram(BTreeMap<String, i64>),
+    /// STDDEV_SAMP / STDDEV_SAMPLE of INT: Java int sum, count, M2.
+    StddevInt {
+        sum: i32,
+        count: i64,
+        m2: f64,
+    },
+    StddevBigint {
+        sum: i64,
+        count: i64,
+        m2: f64,
+    },
+    StddevDouble {
+        sum: f64,
+        count: i64,
+        m2: f64,
+    },
+    Correlation(CorrelationSums),
 }
 
 fn invalid(name: &str, types: &[DataType]) -> TypeError {
@@ -124,56 +180,139 @@ fn invalid(name: &str, types: &[DataType]) -> TypeError {
     ))
 }
 
-fn constant_bool(e: &Expr) -> Option<bool> {
-    match e {
-        Expr::Literal(Value::Boolean(b), _) => Some(*b),
-        _ => None,
+/// ksqlDB's error for a constant argument given as an expression (`UdafUtil`).
+fn not_literal(name: &str, position: usize, text: &str) -> TypeError {
+    TypeError::Invalid(format!(
+        "Parameter {position} passed to function {name} must be a literal constant, but was expression: '{text}'"
+    ))
+}
+
+/// The constant argument `i` (a non-NULL literal), or ksqlDB's error naming its text.
+fn literal(name: &str, args: &[Expr], texts: &[String], i: usize) -> Result<Value, TypeError> {
+    match args.get(i) {
+        Some(Expr::Literal(v, _)) if !v.is_null() => Ok(v.clone()),
+        Some(Expr::Literal(..)) | None => Err(TypeError::Invalid(format!(
+            "Parameter {} passed to function {name} must not be NULL",
+            i + 1
+        ))),
+        Some(e) => Err(not_literal(
+            name,
+            i + 1,
+            &texts.get(i).cloned().unwrap_or_else(|| e.to_string()),
+        )),
     }
 }
 
-/// Types the call `name(args)` (`star` for `name(*)`).
+fn literal_bool(name: &str, args: &[Expr], texts: &[String], i: usize) -> Result<bool, TypeError> {
+    match literal(name, args, texts, i)? {
+        Value::Boolean(b) => Ok(b),
+        _ => Err(invalid(
+            name,
+            &args.iter().map(Expr::data_type).collect::<Vec<_>>(),
+        )),
+    }
+}
+
+/// An INT literal that must be at least 1 (`what` names it in the error, as ksqlDB does for
+/// `latestN` / `earliestN`).
+fn literal_count(
+    name: &str,
+    args: &[Expr],
+    texts: &[String],
+    i: usize,
+    what: &str,
+) -> Result<usize, TypeError> {
+    match literal(name, args, texts, i)? {
+        Value::Int(n) if n >= 1 => Ok(n as usize),
+        Value::Int(_) => Err(TypeError::Invalid(format!("{what} must be 1 or greater"))),
+        _ => Err(invalid(
+            name,
+            &args.iter().map(Expr::data_type).collect::<Vec<_>>(),
+        )),
+    }
+}
+
+/// Types the call `name(args)` (`star` for `name(*)`). Errors name constant arguments by
+/// their bound form; [`resolve_with_text`] names them as written.
 pub fn resolve(name: &str, args: Vec<Expr>, star: bool) -> Result<AggregateCall, TypeError> {
+    let texts: Vec<String> = args.iter().map(ToString::to_string).collect();
+    resolve_with_text(name, args, &texts, star)
+}
+
+/// Types the call `name(args)`; `texts` are the arguments as written (for ksqlDB's "must be a
+/// literal constant, but was expression: 'X'" message).
+pub fn resolve_with_text(
+    name: &str,
+    args: Vec<Expr>,
+    texts: &[String],
+    star: bool,
+) -> Result<AggregateCall, TypeError> {
     let upper = name.to_ascii_uppercase();
     let types: Vec<DataType> = args.iter().map(Expr::data_type).collect();
-    let (kind, return_type, value_args) = match (upper.as_str(), types.as_slice()) {
+    let n = upper.as_str();
+    let (kind, return_type, value_args) = match (n, types.as_slice()) {
         ("COUNT", []) => (AggregateKind::CountStar, DataType::Bigint, 0),
         ("COUNT", [_]) if !star => (AggregateKind::Count, DataType::Bigint, 1),
         ("SUM", [t]) => (
             AggregateKind::Sum,
-            sum::return_type(t).ok_or_else(|| invalid(&upper, &types))?,
+            sum::return_type(t).ok_or_else(|| invalid(n, &types))?,
             1,
         ),
         ("AVG", [t]) => (
             AggregateKind::Avg,
-            avg::return_type(t).ok_or_else(|| invalid(&upper, &types))?,
+            avg::return_type(t).ok_or_else(|| invalid(n, &types))?,
             1,
         ),
         ("MIN" | "MAX", [t]) => {
             if !min_max::accepts(t) {
-                return Err(invalid(&upper, &types));
+                return Err(invalid(n, &types));
             }
-            let kind = if upper == "MIN" {
+            let kind = if n == "MIN" {
                 AggregateKind::Min
             } else {
                 AggregateKind::Max
             };
             (kind, t.clone(), 1)
         }
-        ("LATEST_BY_OFFSET" | "EARLIEST_BY_OFFSET", [t, rest @ ..]) if rest.len() <= 1 => {
-            let ignore_nulls = match args.get(1) {
-                None => true,
-                Some(e) => constant_bool(e).ok_or_else(|| {
-                    TypeError::Invalid(format!(
-                        "{upper}: the second argument must be a BOOLEAN literal (ignoreNulls); the n-value forms are not supported by Rivulet yet"
-                    ))
-                })?,
+        ("LATEST_BY_OFFSET" | "EARLIEST_BY_OFFSET", [t]) => {
+            let kind = if n == "LATEST_BY_OFFSET" {
+                AggregateKind::LatestByOffset { ignore_nulls: true }
+            } else {
+                AggregateKind::EarliestByOffset { ignore_nulls: true }
             };
-            let kind = if upper == "LATEST_BY_OFFSET" {
+            (kind, t.clone(), 1)
+        }
+        ("LATEST_BY_OFFSET" | "EARLIEST_BY_OFFSET", [t, DataType::Boolean]) => {
+            let ignore_nulls = literal_bool(n, &args, texts, 1)?;
+            let kind = if n == "LATEST_BY_OFFSET" {
                 AggregateKind::LatestByOffset { ignore_nulls }
             } else {
                 AggregateKind::EarliestByOffset { ignore_nulls }
             };
             (kind, t.clone(), 1)
+        }
+        ("LATEST_BY_OFFSET" | "EARLIEST_BY_OFFSET", [t, DataType::Int, rest @ ..])
+            if matches!(rest, [] | [DataType::Boolean]) =>
+        {
+            let latest = n == "LATEST_BY_OFFSET";
+            let what = if latest { "latestN" } else { "earliestN" };
+            let count = literal_count(n, &args, texts, 1, what)?;
+            let ignore_nulls = match rest {
+                [] => true,
+                _ => literal_bool(n, &args, texts, 2)?,
+            };
+            let kind = if latest {
+                AggregateKind::LatestByOffsetN {
+                    n: count,
+                    ignore_nulls,
+                }
+            } else {
+                AggregateKind::EarliestByOffsetN {
+                    n: count,
+                    ignore_nulls,
+                }
+            };
+            (kind, DataType::Array(Box::new(t.clone())), 1)
         }
         ("COUNT_DISTINCT", [_]) => (AggregateKind::CountDistinct, DataType::Bigint, 1),
         ("COLLECT_LIST", [t]) => (
@@ -186,27 +325,39 @@ pub fn resolve(name: &str, args: Vec<Expr>, star: bool) -> Result<AggregateCall,
             DataType::Array(Box::new(t.clone())),
             1,
         ),
-        (n, _)
-            if is_aggregate(n)
-                && !matches!(
-                    n,
-                    "COUNT"
-                        | "SUM"
-                        | "AVG"
-                        | "MIN"
-                        | "MAX"
-                        | "LATEST_BY_OFFSET"
-                        | "EARLIEST_BY_OFFSET"
-                        | "COUNT_DISTINCT"
-                        | "COLLECT_LIST"
-                        | "COLLECT_SET"
-                ) =>
-        {
-            return Err(TypeError::Invalid(format!(
-                "Aggregate function {n} is not supported by Rivulet yet"
-            )))
+        ("TOPK", [t, .., DataType::Int]) if types.len() >= 2 && topk::topk_accepts(t) => {
+            let last = types.len() - 1;
+            let k = literal_count(n, &args, texts, last, "k")?;
+            let element = topk::element_type(&types[..last]);
+            (
+                AggregateKind::TopK { k },
+                DataType::Array(Box::new(element)),
+                last,
+            )
         }
-        _ if is_aggregate(&upper) => return Err(invalid(&upper, &types)),
+        ("TOPKDISTINCT", [t, DataType::Int]) if topk::distinct_accepts(t) => {
+            let k = literal_count(n, &args, texts, 1, "k")?;
+            (
+                AggregateKind::TopKDistinct { k },
+                DataType::Array(Box::new(t.clone())),
+                1,
+            )
+        }
+        ("HISTOGRAM", [DataType::String]) => (
+            AggregateKind::Histogram,
+            DataType::Map(Box::new(DataType::String), Box::new(DataType::Bigint)),
+            1,
+        ),
+        ("STDDEV_SAMP", [t]) if stddev::accepts(t) => {
+            (AggregateKind::StddevSamp, DataType::Double, 1)
+        }
+        ("STDDEV_SAMPLE", [t]) if stddev::accepts(t) => {
+            (AggregateKind::StddevSample, DataType::Double, 1)
+        }
+        ("CORRELATION", [x, y]) if correlation::accepts(x) && correlation::accepts(y) => {
+            (AggregateKind::Correlation, DataType::Double, 2)
+        }
+        _ if is_aggregate(n) => return Err(invalid(n, &types)),
         _ => return Err(TypeError::UnknownFunction(upper)),
     };
     let arg_type = types.first().cloned();
@@ -236,12 +387,27 @@ impl AggregateCall {
                 taken: false,
             },
             AggregateKind::CountDistinct => Accumulator::Distinct(BTreeSet::new()),
-            AggregateKind::CollectList | AggregateKind::CollectSet => Accumulator::List(Vec::new()),
+            AggregateKind::CollectList
+            | AggregateKind::CollectSet
+            | AggregateKind::LatestByOffsetN { .. }
+            | AggregateKind::EarliestByOffsetN { .. }
+            | AggregateKind::TopK { .. }
+            | AggregateKind::TopKDistinct { .. } => Accumulator::List(Vec::new()),
+            AggregateKind::Histogram => Accumulator::Histogram(BTreeMap::new()),
+            AggregateKind::StddevSamp | AggregateKind::StddevSample => {
+                stddev::init(self.arg_type.as_ref())
+            }
+            AggregateKind::Correlation => Accumulator::Correlation(CorrelationSums::default()),
         }
     }
 
     /// Adds one row, whose argument values are `args` (taken, not copied).
     pub fn update(&self, acc: &mut Accumulator, args: &mut [Value]) {
+        match self.kind {
+            AggregateKind::TopK { k } => return topk::update(acc, args, k),
+            AggregateKind::Correlation => return correlation::update(acc, args),
+            _ => {}
+        }
         let arg = args.first_mut();
         match self.kind {
             AggregateKind::CountStar => count::update_star(acc),
@@ -259,6 +425,60 @@ impl AggregateCall {
             AggregateKind::CountDistinct => count_distinct::update(acc, arg.map(|v| &*v)),
             AggregateKind::CollectList => collect::update_list(acc, arg),
             AggregateKind::CollectSet => collect::update_set(acc, arg),
+            AggregateKind::LatestByOffsetN { n, ignore_nulls } => {
+                by_offset::update_latest_n(acc, arg, n, ignore_nulls)
+            }
+            AggregateKind::EarliestByOffsetN { n, ignore_nulls } => {
+                by_offset::update_earliest_n(acc, arg, n, ignore_nulls)
+            }
+            AggregateKind::TopKDistinct { k } => topk::update_distinct(acc, arg, k),
+            AggregateKind::Histogram => histogram::update(acc, arg.map(|v| &*v)),
+            AggregateKind::StddevSamp | AggregateKind::StddevSample => {
+                stddev::update(acc, arg.map(|v| &*v))
+            }
+            AggregateKind::TopK { .. } | AggregateKind::Correlation => {}
+        }
+    }
+
+    /// Whether this aggregate may aggregate a TABLE (ksqlDB's "table" UDAFs, which can undo).
+    pub fn supports_undo(&self) -> bool {
+        matches!(
+            self.kind,
+            AggregateKind::CountStar
+                | AggregateKind::Count
+                | AggregateKind::Sum
+                | AggregateKind::Avg
+                | AggregateKind::CollectList
+                | AggregateKind::Histogram
+                | AggregateKind::StddevSamp
+                | AggregateKind::StddevSample
+                | AggregateKind::Correlation
+        )
+    }
+
+    /// Removes a row's contribution (the arguments `update` was given for that row) from `acc`.
+    /// Only called when `supports_undo()`; on other aggregates it leaves `acc` unchanged.
+    pub fn undo(&self, acc: &mut Accumulator, args: &mut [Value]) {
+        let arg = args.first();
+        match self.kind {
+            AggregateKind::CountStar => count::undo_star(acc),
+            AggregateKind::Count => count::undo(acc, arg),
+            AggregateKind::Sum => sum::undo(acc, arg),
+            AggregateKind::Avg => avg::undo(acc, arg),
+            AggregateKind::CollectList => collect::undo_list(acc, arg),
+            AggregateKind::Histogram => histogram::undo(acc, arg),
+            AggregateKind::StddevSamp | AggregateKind::StddevSample => stddev::undo(acc, arg),
+            AggregateKind::Correlation => correlation::undo(acc, args),
+            AggregateKind::Min
+            | AggregateKind::Max
+            | AggregateKind::LatestByOffset { .. }
+            | AggregateKind::EarliestByOffset { .. }
+            | AggregateKind::LatestByOffsetN { .. }
+            | AggregateKind::EarliestByOffsetN { .. }
+            | AggregateKind::CountDistinct
+            | AggregateKind::CollectSet
+            | AggregateKind::TopK { .. }
+            | AggregateKind::TopKDistinct { .. } => {}
         }
     }
 
@@ -274,6 +494,18 @@ impl AggregateCall {
             Accumulator::Value(v) | Accumulator::Earliest { value: v, .. } => v.0.clone(),
             Accumulator::Distinct(set) => Value::Bigint(set.len() as i64),
             Accumulator::List(items) => Value::Array(items.iter().map(|v| v.0.clone()).collect()),
+            Accumulator::Histogram(counts) => histogram::result(counts),
+            Accumulator::StddevInt { .. }
+            | Accumulator::StddevBigint { .. }
+            | Accumulator::StddevDouble { .. } => {
+                let variance = stddev::variance(acc);
+                Value::Double(if self.kind == AggregateKind::StddevSample {
+                    variance.sqrt()
+                } else {
+                    variance
+                })
+            }
+            Accumulator::Correlation(sums) => correlation::result(sums),
         }
     }
 }
@@ -290,6 +522,14 @@ impl fmt::Display for AggregateCall {
                 ignore_nulls: false,
             } => {
                 write!(f, "{}({}, false)", self.name, args.join(", "))
+            }
+            AggregateKind::LatestByOffsetN { n, ignore_nulls }
+            | AggregateKind::EarliestByOffsetN { n, ignore_nulls } => {
+                let nulls = if ignore_nulls { "" } else { ", false" };
+                write!(f, "{}({}, {n}{nulls})", self.name, args.join(", "))
+            }
+            AggregateKind::TopK { k } | AggregateKind::TopKDistinct { k } => {
+                write!(f, "{}({}, {k})", self.name, args.join(", "))
             }
             _ => write!(f, "{}({})", self.name, args.join(", ")),
         }
@@ -409,5 +649,340 @@ mod tests {
             }
         );
         assert_eq!(latest.args.len(), 1);
+    }
+
+    fn call(name: &str, args: Vec<Expr>) -> Result<AggregateCall, String> {
+        resolve(name, args, false).map_err(|e| e.to_string())
+    }
+
+    fn col(i: usize, t: DataType) -> Expr {
+        Expr::column(i, t)
+    }
+
+    #[test]
+    fn new_functions_are_typed_as_ksqldb_types_them() {
+        use DataType::*;
+        let topk = call("topk", vec![col(0, Double), Expr::literal(3)]).unwrap();
+        assert_eq!(topk.kind, AggregateKind::TopK { k: 3 });
+        assert_eq!(topk.return_type, Array(Box::new(Double)));
+        assert_eq!(topk.args.len(), 1);
+        assert_eq!(topk.to_string(), "TOPK($0, 3)");
+
+        let multi = call(
+            "TOPK",
+            vec![
+                col(0, Int),
+                col(1, String),
+                col(2, Boolean),
+                Expr::literal(2),
+            ],
+        )
+        .unwrap();
+        assert_eq!(multi.args.len(), 3);
+        assert_eq!(
+            multi.return_type.to_string(),
+            "ARRAY<STRUCT<`sort_col` INTEGER, `col0` STRING, `col1` BOOLEAN>>"
+        );
+
+        let distinct = call("TOPKDISTINCT", vec![col(0, Date), Expr::literal(5)]).unwrap();
+        assert_eq!(distinct.return_type, Array(Box::new(Date)));
+        assert_eq!(distinct.to_string(), "TOPKDISTINCT($0, 5)");
+
+        let h = call("histogram", vec![col(0, String)]).unwrap();
+        assert_eq!(h.return_type, Map(Box::new(String), Box::new(Bigint)));
+        for name in ["STDDEV_SAMP", "STDDEV_SAMPLE"] {
+            for t in [Int, Bigint, Double] {
+                assert_eq!(call(name, vec![col(0, t)]).unwrap().return_type, Double);
+            }
+        }
+        let c = call("CORRELATION", vec![col(0, Int), col(1, Double)]).unwrap();
+        assert_eq!((c.return_type, c.args.len()), (Double, 2));
+
+        let latest = call("LATEST_BY_OFFSET", vec![col(0, String), Expr::literal(2)]).unwrap();
+        assert_eq!(
+            latest.kind,
+            AggregateKind::LatestByOffsetN {
+                n: 2,
+                ignore_nulls: true
+            }
+        );
+        assert_eq!(latest.return_type, Array(Box::new(String)));
+        assert_eq!(latest.to_string(), "LATEST_BY_OFFSET($0, 2)");
+        let earliest = call(
+            "EARLIEST_BY_OFFSET",
+            vec![col(0, Int), Expr::literal(3), Expr::literal(false)],
+        )
+        .unwrap();
+        assert_eq!(
+            earliest.kind,
+            AggregateKind::EarliestByOffsetN {
+                n: 3,
+                ignore_nulls: false
+            }
+        );
+        assert_eq!(earliest.to_string(), "EARLIEST_BY_OFFSET($0, 3, false)");
+    }
+
+    #[test]
+    fn bad_arguments_get_ksqldb_errors() {
+        use DataType::*;
+        assert_eq!(
+            call("TOPK", vec![col(0, Boolean), Expr::literal(3)]).unwrap_err(),
+            "Function 'TOPK' does not accept parameters (BOOLEAN, INTEGER)."
+        );
+        assert_eq!(
+            call("TOPK", vec![col(0, Int), Expr::literal("x")]).unwrap_err(),
+            "Function 'TOPK' does not accept parameters (INTEGER, STRING)."
+        );
+        assert!(call("TOPKDISTINCT", vec![col(0, Boolean), Expr::literal(3)]).is_err());
+        assert!(call("HISTOGRAM", vec![col(0, Int)]).is_err());
+        assert!(call("STDDEV_SAMP", vec![col(0, String)]).is_err());
+        assert!(call(
+            "STDDEV_SAMPLE",
+            vec![col(
+                0,
+                Decimal {
+                    precision: 4,
+                    scale: 2
+                }
+            )]
+        )
+        .is_err());
+        assert!(call("CORRELATION", vec![col(0, Int)]).is_err());
+        assert!(call("CORRELATION", vec![col(0, String), col(1, Int)]).is_err());
+        let texts = ["V".to_string(), "K".to_string()];
+        assert_eq!(
+            resolve_with_text("topk", vec![col(0, Int), col(1, Int)], &texts, false)
+                .unwrap_err()
+                .to_string(),
+            "Parameter 2 passed to function TOPK must be a literal constant, but was expression: 'K'"
+        );
+        assert_eq!(
+            call("LATEST_BY_OFFSET", vec![col(0, Int), col(1, Boolean)]).unwrap_err(),
+            "Parameter 2 passed to function LATEST_BY_OFFSET must be a literal constant, but was expression: '$1'"
+        );
+        assert_eq!(
+            call("LATEST_BY_OFFSET", vec![col(0, Int), Expr::literal(0)]).unwrap_err(),
+            "latestN must be 1 or greater"
+        );
+        assert_eq!(
+            call("EARLIEST_BY_OFFSET", vec![col(0, Int), Expr::literal(-1)]).unwrap_err(),
+            "earliestN must be 1 or greater"
+        );
+        assert_eq!(
+            call("TOPK", vec![col(0, Int), Expr::literal(0)]).unwrap_err(),
+            "k must be 1 or greater"
+        );
+        assert!(call("LATEST_BY_OFFSET", vec![col(0, Int), Expr::literal("a")]).is_err());
+    }
+
+    /// Runs `update` over `rows`, then checks `undo` of every row returns the initial result.
+    fn update_then_undo(name: &str, types: Vec<DataType>, rows: Vec<Vec<Value>>) -> Value {
+        let args = types
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| Expr::column(i, t))
+            .collect();
+        let call = resolve(name, args, false).unwrap();
+        assert!(call.supports_undo(), "{name}");
+        let initial = call.result(&call.init());
+        let mut acc = call.init();
+        for row in &rows {
+            call.update(&mut acc, &mut row.clone());
+        }
+        let text = serde_json::to_string(&acc).unwrap();
+        assert_eq!(serde_json::from_str::<Accumulator>(&text).unwrap(), acc);
+        let full = call.result(&acc);
+        for row in rows.iter().rev() {
+            call.undo(&mut acc, &mut row.clone());
+        }
+        let after = call.result(&acc);
+        match (&after, &initial) {
+            (Value::Double(a), Value::Double(b)) if a.is_nan() => assert!(b.is_nan(), "{name}"),
+            _ => assert_eq!(after, initial, "{name}"),
+        }
+        full
+    }
+
+    #[test]
+    fn undo_of_every_table_aggregate_returns_the_initial_result() {
+        use DataType as T;
+        use Value::*;
+        let ints = || vec![vec![Int(3)], vec![Null], vec![Int(-7)], vec![Int(3)]];
+        let doubles = || vec![vec![Double(1.25)], vec![Null], vec![Double(9.5)]];
+        assert_eq!(update_then_undo("COUNT", vec![], ints()), Bigint(4));
+        assert_eq!(update_then_undo("COUNT", vec![T::Int], ints()), Bigint(3));
+        assert_eq!(update_then_undo("SUM", vec![T::Int], ints()), Int(-1));
+        assert_eq!(
+            update_then_undo("SUM", vec![T::Double], doubles()),
+            Double(10.75)
+        );
+        let dec = |u| Decimal(rivulet_core::Decimal::new(u, 2));
+        let decimals = vec![vec![dec(150)], vec![dec(-25)]];
+        let t = T::Decimal {
+            precision: 5,
+            scale: 2,
+        };
+        assert_eq!(update_then_undo("SUM", vec![t], decimals), dec(125));
+        assert_eq!(
+            update_then_undo(
+                "AVG",
+                vec![T::Bigint],
+                vec![vec![Bigint(1)], vec![Bigint(2)]]
+            ),
+            Double(1.5)
+        );
+        assert_eq!(
+            update_then_undo("AVG", vec![T::Double], doubles()),
+            Double(5.375)
+        );
+        assert_eq!(
+            update_then_undo("COLLECT_LIST", vec![T::Int], ints()),
+            Array(vec![Int(3), Null, Int(-7), Int(3)])
+        );
+        let words = ["a", "b", "a"].map(|w| vec![Value::from(w)]).to_vec();
+        assert_eq!(
+            update_then_undo("HISTOGRAM", vec![T::String], words),
+            Map(vec![
+                (Value::from("a"), Bigint(2)),
+                (Value::from("b"), Bigint(1))
+            ])
+        );
+        let spread = || vec![vec![Int(2)], vec![Int(4)], vec![Null], vec![Int(9)]];
+        // Deviations from the mean 5: −3, −1, 4 → squares 26, n − 1 = 2.
+        assert_eq!(
+            update_then_undo("STDDEV_SAMP", vec![T::Int], spread()),
+            Double(13.0)
+        );
+        assert_eq!(
+            update_then_undo("STDDEV_SAMPLE", vec![T::Int], spread()),
+            Double(13f64.sqrt())
+        );
+        let pairs = vec![
+            vec![Int(1), Int(2)],
+            vec![Int(2), Null],
+            vec![Int(3), Int(6)],
+        ];
+        assert_eq!(
+            update_then_undo("CORRELATION", vec![T::Int, T::Int], pairs),
+            Double(1.0)
+        );
+    }
+
+    #[test]
+    fn collect_list_undo_removes_one_occurrence() {
+        let call = resolve("COLLECT_LIST", vec![col(0, DataType::Int)], false).unwrap();
+        let mut acc = call.init();
+        for v in [1, 2, 1, 3] {
+            call.update(&mut acc, &mut [Value::Int(v)]);
+        }
+        call.undo(&mut acc, &mut [Value::Int(1)]);
+        call.undo(&mut acc, &mut [Value::Int(42)]);
+        assert_eq!(
+            call.result(&acc),
+            Value::Array(vec![Value::Int(1), Value::Int(2), Value::Int(3)])
+        );
+    }
+
+    #[test]
+    fn stream_only_aggregates_do_not_undo() {
+        use DataType::*;
+        let stream_only = [
+            call("MIN", vec![col(0, Int)]),
+            call("MAX", vec![col(0, Int)]),
+            call("COUNT_DISTINCT", vec![col(0, Int)]),
+            call("COLLECT_SET", vec![col(0, Int)]),
+            call("LATEST_BY_OFFSET", vec![col(0, Int)]),
+            call("EARLIEST_BY_OFFSET", vec![col(0, Int), Expr::literal(2)]),
+            call("TOPK", vec![col(0, Int), Expr::literal(2)]),
+            call("TOPKDISTINCT", vec![col(0, Int), Expr::literal(2)]),
+        ];
+        for c in stream_only {
+            let c = c.unwrap();
+            assert!(!c.supports_undo(), "{c}");
+            let mut acc = c.init();
+            c.update(&mut acc, &mut [Value::Int(5)]);
+            let before = acc.clone();
+            c.undo(&mut acc, &mut [Value::Int(5)]);
+            assert_eq!(acc, before, "{c}");
+        }
+    }
+
+    #[test]
+    fn topk_multi_column_results_are_structs() {
+        let call = resolve(
+            "TOPK",
+            vec![
+                col(0, DataType::Bigint),
+                col(1, DataType::String),
+                Expr::literal(2),
+            ],
+            false,
+        )
+        .unwrap();
+        let mut acc = call.init();
+        for (v, name) in [(5, "a"), (9, "b"), (1, "c")] {
+            call.update(&mut acc, &mut [Value::Bigint(v), Value::from(name)]);
+        }
+        let entry = |v, name: &str| {
+            Value::Struct(vec![
+                (std::sync::Arc::from("sort_col"), Value::Bigint(v)),
+                (std::sync::Arc::from("col0"), Value::from(name)),
+            ])
+        };
+        assert_eq!(
+            call.result(&acc),
+            Value::Array(vec![entry(9, "b"), entry(5, "a")])
+        );
+    }
+
+    #[test]
+    fn every_accumulator_survives_a_postcard_checkpoint() {
+        use DataType::*;
+        let calls = [
+            ("COUNT", vec![]),
+            (
+                "SUM",
+                vec![col(
+                    0,
+                    Decimal {
+                        precision: 6,
+                        scale: 2,
+                    },
+                )],
+            ),
+            ("AVG", vec![col(0, Int)]),
+            ("LATEST_BY_OFFSET", vec![col(0, Double), Expr::literal(2)]),
+            ("EARLIEST_BY_OFFSET", vec![col(0, String)]),
+            ("TOPK", vec![col(0, Int), col(1, String), Expr::literal(2)]),
+            ("TOPKDISTINCT", vec![col(0, Int), Expr::literal(2)]),
+            ("HISTOGRAM", vec![col(0, String)]),
+            ("STDDEV_SAMP", vec![col(0, Int)]),
+            ("STDDEV_SAMPLE", vec![col(0, Bigint)]),
+            ("STDDEV_SAMPLE", vec![col(0, Double)]),
+            ("CORRELATION", vec![col(0, Int), col(1, Double)]),
+            ("COUNT_DISTINCT", vec![col(0, Int)]),
+        ];
+        let value = |t: &DataType| match t {
+            Int => Value::Int(7),
+            Bigint => Value::Bigint(-3),
+            Double => Value::Double(2.5),
+            String => Value::from("x"),
+            Decimal { .. } => Value::Decimal(rivulet_core::Decimal::new(1234, 2)),
+            _ => Value::Null,
+        };
+        for (name, args) in calls {
+            let types: Vec<DataType> = args.iter().map(Expr::data_type).collect();
+            let call = resolve(name, args, false).unwrap();
+            let mut acc = call.init();
+            for _ in 0..3 {
+                let mut row: Vec<Value> = types.iter().take(call.args.len()).map(value).collect();
+                call.update(&mut acc, &mut row);
+            }
+            let bytes = postcard::to_allocvec(&acc).unwrap();
+            let back: Accumulator = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back, acc, "{call}");
+            assert_eq!(call.result(&back), call.result(&acc), "{call}");
+        }
     }
 }

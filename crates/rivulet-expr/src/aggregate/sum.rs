@@ -1,5 +1,6 @@
 //! SUM: INT → INT (wrapping, as Java's int), BIGINT → BIGINT, DOUBLE → DOUBLE, DECIMAL →
-//! DECIMAL; NULL ignored; initial 0, so an all-NULL group sums to 0.
+//! DECIMAL; NULL ignored; initial 0, so an all-NULL group sums to 0. Table-capable: undo
+//! subtracts the value (with the same wrapping arithmetic).
 
 use rivulet_core::{DataType, Decimal, Value};
 
@@ -33,6 +34,20 @@ pub(super) fn update(acc: &mut Accumulator, arg: Option<&Value>) {
         (Accumulator::SumDecimal { unscaled, scale }, Some(Value::Decimal(d))) => {
             if let Some(r) = d.rescale(*scale) {
                 *unscaled = unscaled.saturating_add(r.unscaled);
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn undo(acc: &mut Accumulator, arg: Option<&Value>) {
+    match (acc, arg) {
+        (Accumulator::SumInt(s), Some(Value::Int(v))) => *s = s.wrapping_sub(*v),
+        (Accumulator::SumBigint(s), Some(Value::Bigint(v))) => *s = s.wrapping_sub(*v),
+        (Accumulator::SumDouble(s), Some(Value::Double(v))) => *s -= v,
+        (Accumulator::SumDecimal { unscaled, scale }, Some(Value::Decimal(d))) => {
+            if let Some(r) = d.rescale(*scale) {
+                *unscaled = unscaled.saturating_sub(r.unscaled);
             }
         }
         _ => {}

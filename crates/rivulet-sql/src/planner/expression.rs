@@ -318,17 +318,18 @@ impl Binder<'_, '_> {
         }
         match expr {
             Expression::FunctionCall(call) if rx::aggregate::is_aggregate(call.name.as_str()) => {
-                let (args, star) = match &call.args {
-                    FunctionArgs::Star => (Vec::new(), true),
+                let (args, texts, star) = match &call.args {
+                    FunctionArgs::Star => (Vec::new(), Vec::new(), true),
                     FunctionArgs::List(args) => {
                         let mut bound = Vec::with_capacity(args.len());
                         for a in args {
                             bound.push(bind_expression(a, ctx.source)?);
                         }
-                        (bound, false)
+                        (bound, args.iter().map(ToString::to_string).collect(), false)
                     }
                 };
-                let resolved = rx::aggregate::resolve(call.name.as_str(), args, star)?;
+                let resolved =
+                    rx::aggregate::resolve_with_text(call.name.as_str(), args, &texts, star)?;
                 let text = resolved.to_string();
                 let position = match ctx.calls.iter().position(|c| c.to_string() == text) {
                     Some(p) => p,
