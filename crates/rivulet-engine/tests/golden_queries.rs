@@ -246,6 +246,9 @@ async fn run_case(case: &Case) -> Result<(), String> {
                         rivulet_sql::planner::WindowShape::Hopping { .. } => {
                             rivulet_format::WindowKind::Hopping { size_ms: size }
                         }
+                        rivulet_sql::planner::WindowShape::Session { .. } => {
+                            rivulet_format::WindowKind::Session
+                        }
                     }
                 });
                 let want: Vec<Got> = case
