@@ -1,6 +1,6 @@
 //! Session windows end to end through the engine, beyond the golden SQL cases: the tutorial's
-//! push query (row 22), `DESCRIBE` of a session table, the late-records counter behind
-//! `rivulet_late_records_dropped_total`, and pull queries after a checkpoint restore.
+//! push query (row 22), `DESCRIBE` and `EXPLAIN` of session windows, the late-records counter
+//! behind `rivulet_late_records_dropped_total`, and pull queries after a checkpoint restore.
 
 use std::{sync::atomic::Ordering, time::Duration};
 
@@ -134,6 +134,17 @@ async fn describe_late_counter_and_pull_after_restore() {
         described[0]["sourceDescription"]["windowType"], "SESSION",
         "{described:?}"
     );
+    let explained = engine
+        .execute_script(
+            "EXPLAIN SELECT item_id, COUNT(*) FROM orders WINDOW SESSION (20 SECONDS) GROUP BY item_id EMIT CHANGES;",
+            &mut Session::default(),
+        )
+        .await
+        .expect("explain");
+    let description = &explained[0]["queryDescription"];
+    assert_eq!(description["windowType"], "SESSION", "{explained:?}");
+    let executed = description["executionPlan"].as_str().unwrap_or_default();
+    assert!(executed.contains("WINDOW SESSION (20000 ms)"), "{executed}");
     let mut records = orders();
     // Stream time 40 s, gap 20 s, grace 1 s: a lone record before 19 s is late.
     records.push(record("o6", r#"{"item_id":"fig","quantity":1}"#, 18_999));
