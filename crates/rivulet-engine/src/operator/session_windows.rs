@@ -209,10 +209,9 @@ impl SessionOperator {
                 key: key_values.iter().cloned().map(StoredValue).collect(),
                 sessions: Vec::new(),
             });
-        let (mut merging, keep): (Vec<Session>, Vec<Session>) =
-            std::mem::take(&mut entry.sessions)
-                .into_iter()
-                .partition(touching);
+        let (mut merging, keep): (Vec<Session>, Vec<Session>) = std::mem::take(&mut entry.sessions)
+            .into_iter()
+            .partition(touching);
         entry.sessions = keep;
         merging.sort_by_key(|s| (s.end, s.start));
         for old in &merging {

@@ -296,7 +296,9 @@ mod tests {
         assert_eq!((w.grace, w.retention), (Some(5_000), Some(172_800_000)));
         assert!(w.is_session());
         assert_eq!(w.type_name(), "SESSION");
-        assert!(p.to_string().contains("WINDOW SESSION (20000 ms, GRACE PERIOD 5000 ms)"));
+        assert!(p
+            .to_string()
+            .contains("WINDOW SESSION (20000 ms, GRACE PERIOD 5000 ms)"));
         let e = plan("SELECT sensor, COUNT(*) FROM temps WINDOW SESSION (0 SECONDS) GROUP BY sensor EMIT CHANGES;").unwrap_err();
         assert_eq!(e.message, "Window size must be greater than zero.");
         let e = plan("SELECT sensor, COUNT(*) FROM temps WINDOW SESSION (1 SECOND) GROUP BY WINDOWEND EMIT CHANGES;").unwrap_err();

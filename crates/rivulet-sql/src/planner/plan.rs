@@ -43,10 +43,17 @@ pub const AGGREGATE_ROW_PREFIX: usize = 3;
 /// The window shape of a windowed aggregation, sizes in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowShape {
-    Tumbling { size: u64 },
-    Hopping { size: u64, advance: u64 },
+    Tumbling {
+        size: u64,
+    },
+    Hopping {
+        size: u64,
+        advance: u64,
+    },
     /// `SESSION (gap)`: a key's records at most `gap` apart form one session.
-    Session { gap: u64 },
+    Session {
+        gap: u64,
+    },
 }
 
 /// `WINDOW …` of an aggregation. Grace and retention are `None` when not written; the runtime
