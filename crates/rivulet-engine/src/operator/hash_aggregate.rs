@@ -24,8 +24,10 @@
 //!   operator evaluates keys and arguments, applies HAVING and the projection to each session
 //!   row (a merged-away session's tombstone passes through) and, under EMIT FINAL, holds each
 //!   session's latest row until stream time reaches `end + gap + grace` (Kafka Streams'
-//!   suppression waits `gap + grace` after a session's end), then emits it unless it was
-//!   retracted (merged away) or HAVING turned false: one row per final session.
+//!   suppression waits `gap + grace` after a session's end; grace 0 under EMIT FINAL without
+//!   GRACE PERIOD, as for time windows), then emits it unless it was retracted (merged away)
+//!   or HAVING turned false: one row per final session. Session outputs carry the time of the
+//!   record that caused them, as Kafka Streams forwards it.
 //!
 //! State ([`AggregateState`]) is plain serde data keyed by the group's key bytes and window
 //! start, so a checkpoint can snapshot it. This operator owns grouping, windows and emission;
