@@ -1,6 +1,7 @@
 //! Session windows end to end through the engine, beyond the golden SQL cases: the tutorial's
-//! push query (row 22), `DESCRIBE` and `EXPLAIN` of session windows, the late-records counter
-//! behind `rivulet_late_records_dropped_total`, and pull queries after a checkpoint restore.
+//! push query (row 22), an EMIT FINAL push query, `DESCRIBE` and `EXPLAIN` of session windows,
+//! the late-records counter behind `rivulet_late_records_dropped_total`, and pull queries after
+//! a checkpoint restore.
 
 use std::{sync::atomic::Ordering, time::Duration};
 
@@ -61,8 +62,10 @@ async fn tutorial_push_query_shows_every_session_row() {
         .expect("stream");
     log.append("orders", 0, orders()).await.expect("append");
     let sql = "SELECT windowstart, windowend, item_id, SUM(quantity) FROM orders WINDOW SESSION (20 SECONDS) GROUP BY item_id EMIT CHANGES LIMIT 5;";
-    let Ok(QueryStream::Push(mut push)) = engine.query(sql, &earliest()).await else {
-        panic!("not a push query");
+    let mut push = match engine.query(sql, &earliest()).await {
+        Ok(QueryStream::Push(push)) => push,
+        Ok(_) => panic!("{sql}: not a push query"),
+        Err(e) => panic!("{sql}: {e:?}"),
     };
     let columns: Vec<String> = push
         .schema
@@ -104,6 +107,59 @@ async fn tutorial_push_query_shows_every_session_row() {
             row(40_000, 40_000, "apple", 1),
             row(36_000, 40_000, "apple", 5),
         ]
+    );
+    engine.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_query_with_emit_final_sends_each_closed_session_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path())).expect("log");
+    let engine = Engine::open(log.clone(), EngineConfig::default())
+        .await
+        .expect("engine");
+    engine
+        .execute_script(ORDERS, &mut earliest())
+        .await
+        .expect("stream");
+    log.append("orders", 0, orders()).await.expect("append");
+    // Gap 5 s, grace 0: the record at 15 s closes [1 s] and [2 s]; the one at 40 s closes
+    // [15 s]; [36 s, 40 s] stays open.
+    let sql = "SELECT item_id, WINDOWSTART, WINDOWEND, COUNT(*) AS n FROM orders WINDOW SESSION (5 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY item_id EMIT FINAL;";
+    let mut push = match engine.query(sql, &earliest()).await {
+        Ok(QueryStream::Push(push)) => push,
+        Ok(_) => panic!("{sql}: not a push query"),
+        Err(e) => panic!("{sql}: {e:?}"),
+    };
+    let mut rows = Vec::new();
+    while rows.len() < 3 {
+        let row = tokio::time::timeout(Duration::from_secs(10), push.next())
+            .await
+            .expect("rows arrive")
+            .expect("open");
+        rows.push(row);
+    }
+    let row = |item: &str, s: i64, e: i64| {
+        vec![
+            Value::from(item),
+            Value::Bigint(s),
+            Value::Bigint(e),
+            Value::Bigint(1),
+        ]
+    };
+    assert_eq!(
+        rows,
+        vec![
+            row("apple", 1_000, 1_000),
+            row("pear", 2_000, 2_000),
+            row("apple", 15_000, 15_000),
+        ]
+    );
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), push.next())
+            .await
+            .is_err(),
+        "the open session is not sent"
     );
     engine.shutdown().await;
 }
