@@ -7,13 +7,17 @@
 //! `[t, t]`, outputs stamped with the record's time; sessions held for the retention; EMIT
 //! FINAL emits a session's last row once stream time reaches `end + gap + grace`). Outputs
 //! (key, window, values or tombstone, timestamp) and late-drop counts must match exactly, in
-//! order.
+//! order — also when the operator's state goes through checkpoint bytes and a fresh operator
+//! at a random point of the input.
 
 use std::{collections::BTreeMap, sync::Arc};
 
 use proptest::prelude::*;
 use rivulet_core::{Column, ColumnKind, DataType, Schema, Value};
-use rivulet_engine::operator::{AggregateOperator, Change};
+use rivulet_engine::{
+    operator::{AggregateOperator, Change},
+    query::aggregate_runner::{decode_state, encode_state},
+};
 use rivulet_sql::{
     parse_statement,
     planner::{plan_query, PlannedSource, QueryPlan, SourceCatalog},
@@ -137,17 +141,30 @@ fn model(events: &[(u8, i64, i32)], p: Params) -> (Vec<Out>, u64) {
     (out, late)
 }
 
-fn run(events: &[(u8, i64, i32)], p: Params) -> (Vec<Out>, u64) {
-    let plan = Arc::new(plan(p));
+fn operator(plan: &Arc<QueryPlan>) -> AggregateOperator {
     let codec = Box::new(|values: &[Value], out: &mut Vec<u8>| {
         if let Some(Value::String(s)) = values.first() {
             out.extend_from_slice(s.as_bytes());
         }
         Ok(())
     });
-    let mut op = AggregateOperator::new(plan, 1, codec).expect("aggregate plan");
+    AggregateOperator::new(plan.clone(), 1, codec).expect("aggregate plan")
+}
+
+/// Runs the operator over `events`; before the event at `restart`, its state is checkpointed
+/// and restored into a new operator.
+fn run(events: &[(u8, i64, i32)], p: Params, restart: Option<usize>) -> (Vec<Out>, u64) {
+    let plan = Arc::new(plan(p));
+    let mut op = operator(&plan);
+    let mut late = 0;
     let mut changes: Vec<Change> = Vec::new();
     for (offset, (k, ts, v)) in events.iter().enumerate() {
+        if restart == Some(offset) {
+            let bytes = encode_state(op.state()).expect("encodes");
+            late += op.late_dropped;
+            op = operator(&plan);
+            op.restore(decode_state(&bytes).expect("decodes"));
+        }
         let row = [
             Value::Bigint(*ts),
             Value::Int(0),
@@ -177,7 +194,7 @@ fn run(events: &[(u8, i64, i32)], p: Params) -> (Vec<Out>, u64) {
             )
         })
         .collect();
-    (out, op.late_dropped)
+    (out, late + op.late_dropped)
 }
 
 proptest! {
@@ -190,9 +207,10 @@ proptest! {
         grace in 0i64..4_000,
         retention in 0i64..12_000,
         emit_final in any::<bool>(),
+        restart in proptest::option::of(0usize..80),
     ) {
         let p = Params { gap, grace, retention, emit_final };
-        let got = run(&events, p);
+        let got = run(&events, p, restart);
         let want = model(&events, p);
         prop_assert_eq!(got, want);
     }
@@ -204,10 +222,11 @@ proptest! {
         gap in 1i64..6,
         grace in 0i64..10,
         emit_final in any::<bool>(),
+        restart in proptest::option::of(0usize..60),
     ) {
         let events: Vec<_> = events.into_iter().map(|(k, t, v)| (k, t * 100, v)).collect();
         let p = Params { gap: gap * 100, grace: grace * 100, retention: 0, emit_final };
-        let got = run(&events, p);
+        let got = run(&events, p, restart);
         let want = model(&events, p);
         prop_assert_eq!(got, want);
     }
