@@ -349,10 +349,8 @@ impl Engine {
             }
         };
         match query.emit {
-            Some(rivulet_sql::Emit::Changes) => {}
-            Some(rivulet_sql::Emit::Final) => return Err(EngineError::statement(
-                "EMIT FINAL is not supported by Rivulet yet (it comes with windowed aggregation)",
-            )),
+            // EMIT FINAL: the planner accepts it on windowed aggregations only.
+            Some(rivulet_sql::Emit::Changes | rivulet_sql::Emit::Final) => {}
             None => return Err(EngineError::statement(
                 "A pull query (no EMIT) answers on /query and /query-stream; add EMIT CHANGES for a push query",
             )),

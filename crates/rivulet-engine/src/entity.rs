@@ -214,6 +214,14 @@ pub fn describe_function(statement_text: &str, name: &str) -> Option<Entity> {
     }))
 }
 
+/// A query's `windowType`: TUMBLING, HOPPING or SESSION for a windowed aggregation, else null.
+fn window_type(plan: &rivulet_sql::planner::QueryPlan) -> Option<&'static str> {
+    plan.aggregate
+        .as_ref()
+        .and_then(|a| a.window)
+        .map(|w| w.type_name())
+}
+
 /// `queryDescription` for EXPLAIN of a query: its output columns and its plan.
 pub fn explain(statement_text: &str, plan: &rivulet_sql::planner::QueryPlan) -> Entity {
     let fields: Vec<Value> = plan
@@ -229,7 +237,7 @@ pub fn explain(statement_text: &str, plan: &rivulet_sql::planner::QueryPlan) -> 
         "queryDescription": {
             "id": "",
             "statementText": statement_text,
-            "windowType": null,
+            "windowType": window_type(plan),
             "fields": fields,
             "sources": [plan.source],
             "sinks": [],
@@ -296,7 +304,7 @@ pub fn query_description(q: &QueryParts<'_>) -> Value {
     json!({
         "id": q.id,
         "statementText": q.statement,
-        "windowType": null,
+        "windowType": window_type(q.plan),
         "fields": fields,
         "sources": [q.plan.source],
         "sinks": [q.sink],

@@ -369,16 +369,19 @@ pub struct RowReader {
     window: Option<WindowKind>,
 }
 
-/// The windowed-key layout of a table windowed by `spec` (time windows carry only the start).
+/// The windowed-key layout of a table windowed by `spec` (time windows carry only the start,
+/// sessions start and end).
 pub fn window_kind(spec: &rivulet_sql::planner::WindowSpec) -> WindowKind {
     let size_ms = i64::try_from(spec.size()).unwrap_or(i64::MAX);
     match spec.shape {
         rivulet_sql::planner::WindowShape::Tumbling { .. } => WindowKind::Tumbling { size_ms },
         rivulet_sql::planner::WindowShape::Hopping { .. } => WindowKind::Hopping { size_ms },
+        rivulet_sql::planner::WindowShape::Session { .. } => WindowKind::Session,
     }
 }
 
-/// The window of one record's key: `[start, end)` in epoch milliseconds.
+/// The window of one record's key in epoch milliseconds: `[start, end)` for time windows,
+/// `[start, end]` for sessions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyWindow {
     pub start: i64,

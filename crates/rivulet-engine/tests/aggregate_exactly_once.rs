@@ -10,8 +10,9 @@
 //! rest of the input arrives, and every sink partition must hold, record for record (key,
 //! value, timestamp, order), what an uninterrupted run over the same input writes — for a
 //! tumbling window with EMIT CHANGES, one with EMIT FINAL (out-of-order input with late
-//! drops), and an unwindowed aggregation. The kill -9 version is
-//! `crates/rivulet/tests/crash.rs`.
+//! drops), an unwindowed aggregation, and session windows with EMIT CHANGES (merges retracting
+//! sessions) and EMIT FINAL (rows held in checkpointed state until sessions close). The kill
+//! -9 version is `crates/rivulet/tests/crash.rs`.
 
 mod support;
 
@@ -34,10 +35,12 @@ fn counted(group: &str, offsets: &[CommittedOffset]) -> bool {
 
 const SOURCE: &str = "CREATE STREAM readings (device STRING KEY, v INT) WITH (kafka_topic='readings', value_format='JSON', partitions=1);";
 
-const QUERIES: [&str; 3] = [
+const QUERIES: [&str; 5] = [
     "CREATE TABLE agg WITH (kafka_topic='AGG', partitions=3) AS SELECT device, COUNT(*) AS n, SUM(v) AS total FROM readings WINDOW TUMBLING (SIZE 20 MILLISECONDS) GROUP BY device EMIT CHANGES;",
     "CREATE TABLE agg WITH (kafka_topic='AGG', partitions=3) AS SELECT device, COUNT(*) AS n, MAX(v) AS hi FROM readings WINDOW TUMBLING (SIZE 20 MILLISECONDS, GRACE PERIOD 5 MILLISECONDS) GROUP BY device EMIT FINAL;",
     "CREATE TABLE agg WITH (kafka_topic='AGG', partitions=3) AS SELECT device, COUNT(*) AS n, SUM(v) AS total FROM readings GROUP BY device HAVING COUNT(*) % 4 <> 3 EMIT CHANGES;",
+    "CREATE TABLE agg WITH (kafka_topic='AGG', partitions=3) AS SELECT device, WINDOWSTART AS ws, COUNT(*) AS n, SUM(v) AS total FROM readings WINDOW SESSION (18 MILLISECONDS) GROUP BY device EMIT CHANGES;",
+    "CREATE TABLE agg WITH (kafka_topic='AGG', partitions=3) AS SELECT device, COUNT(*) AS n, MAX(v) AS hi FROM readings WINDOW SESSION (14 MILLISECONDS, GRACE PERIOD 0 MILLISECONDS) GROUP BY device EMIT FINAL;",
 ];
 
 /// Records in the input, and per chunk.
@@ -274,13 +277,23 @@ async fn unwindowed_having_survives_crashes_exactly_once() {
     all_faults(QUERIES[2]).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_emit_changes_survives_crashes_exactly_once() {
+    all_faults(QUERIES[3]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_emit_final_survives_crashes_exactly_once() {
+    all_faults(QUERIES[4]).await;
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::test_runner::Config { cases: 8, ..Default::default() })]
 
     /// Random query, crash point and checkpoint interval against the uninterrupted output.
     #[test]
     fn random_crash_and_checkpoint_points_change_no_output(
-        query in 0usize..3,
+        query in 0usize..QUERIES.len(),
         append in proptest::bool::ANY,
         at in 1i64..30,
         interval_ms in proptest::sample::select(vec![0u64, 3, 10, 40, 3_600_000]),

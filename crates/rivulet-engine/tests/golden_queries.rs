@@ -19,7 +19,8 @@
 //! - `-- input s@1000: …` writes the record with timestamp 1000 (default 1700000000000);
 //! - `-- output O@1000: …` also checks the output record's timestamp;
 //! - `-- output O: "k" window(0,10000) {…}`: a windowed key — the sink's key bytes are split
-//!   into the inner key (shown as text) and the window, as the table's declared window says.
+//!   into the inner key (shown as text) and the window, as the table's declared window says
+//!   (time windows store the start and imply the end; session keys store end and start).
 //!
 //! Pull queries (after the inputs are written and the outputs checked):
 //! - `-- pull: SELECT … FROM t WHERE …;` runs a pull query through `Engine::query`;
@@ -245,6 +246,9 @@ async fn run_case(case: &Case) -> Result<(), String> {
                         }
                         rivulet_sql::planner::WindowShape::Hopping { .. } => {
                             rivulet_format::WindowKind::Hopping { size_ms: size }
+                        }
+                        rivulet_sql::planner::WindowShape::Session { .. } => {
+                            rivulet_format::WindowKind::Session
                         }
                     }
                 });

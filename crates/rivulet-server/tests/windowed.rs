@@ -1,6 +1,8 @@
 //! Windowed tables through the router (issue 5): `GET /topics/{topic}/records` shows the window
 //! of each windowed key beside the key, and `SELECT * FROM <windowed table> EMIT CHANGES`
-//! exposes WINDOWSTART and WINDOWEND after the key columns (reference 3.1, 3.3).
+//! exposes WINDOWSTART and WINDOWEND after the key columns (reference 3.1, 3.3). Session
+//! tables show each session's start and end, retractions as null values, and `DESCRIBE`'s
+//! `windowType` SESSION.
 
 mod common;
 
@@ -193,4 +195,56 @@ async fn metrics_count_late_records_and_processing_log_entries() {
     .await;
     assert_eq!(status, StatusCode::OK, "{text}");
     metric_reaches(&app, "rivulet_processing_log_records_total", before + 1.0).await;
+}
+
+#[tokio::test]
+async fn session_tables_show_start_and_end_describe_session_and_count_late_records() {
+    let (_dir, app) = app().await;
+    ksql_ok(&app, ORDERS).await;
+    ksql_ok(&app, "CREATE TABLE item_sessions WITH (kafka_topic='item_sessions') AS SELECT item_id, SUM(quantity) AS total FROM orders WINDOW SESSION (20 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY item_id EMIT CHANGES;").await;
+    let (status, text) = call(
+        &app,
+        "POST",
+        "/ksql",
+        json!({"ksql": "DESCRIBE item_sessions;"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let described: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(described[0]["sourceDescription"]["windowType"], "SESSION");
+    // 1 s and 15 s merge; 60 s starts a session and closes [1 s, 15 s] (gap 20 s, grace 0):
+    // the record at 10 s comes late.
+    for (ts, q) in [(1_000, 2), (15_000, 3), (60_000, 1), (10_000, 5)] {
+        ksql_ok(
+            &app,
+            &format!("INSERT INTO orders (ROWTIME, item_id, quantity) VALUES ({ts}, 'a', {q});"),
+        )
+        .await;
+    }
+    let got = records(&app, "item_sessions", 4).await;
+    let shown: Vec<Value> = got
+        .iter()
+        .map(|r| json!([r["key"], r["window"], r["value"], r["timestamp"]]))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            json!(["a", {"start": 1_000, "end": 1_000}, {"TOTAL": 2}, 1_000]),
+            json!(["a", {"start": 1_000, "end": 1_000}, null, 15_000]),
+            json!(["a", {"start": 1_000, "end": 15_000}, {"TOTAL": 5}, 15_000]),
+            json!(["a", {"start": 60_000, "end": 60_000}, {"TOTAL": 1}, 60_000]),
+        ]
+    );
+    let (_, text) = call(&app, "GET", "/metrics", String::new()).await;
+    let id = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("rivulet_late_records_dropped_total{query=\"")?
+                .split('"')
+                .next()
+        })
+        .unwrap_or_else(|| panic!("a late-records sample per query:\n{text}"))
+        .to_string();
+    let late = format!("rivulet_late_records_dropped_total{{query=\"{id}\"}}");
+    metric_reaches(&app, &late, 1.0).await;
 }

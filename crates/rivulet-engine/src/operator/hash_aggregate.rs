@@ -1,5 +1,6 @@
-//! The aggregate operator: GROUP BY one or more expressions, optionally in TUMBLING or HOPPING
-//! windows, with HAVING and the projection applied to each result (reference 3.1–3.4, 3.10).
+//! The aggregate operator: GROUP BY one or more expressions, optionally in TUMBLING, HOPPING or
+//! SESSION windows, with HAVING and the projection applied to each result (reference 3.1–3.4,
+//! 3.10).
 //!
 //! - Event time: a row's time is its ROWTIME (`$0`), which the decoder already set from the
 //!   source's `TIMESTAMP` column when it has one. Stream time is the largest time seen, per
@@ -20,13 +21,22 @@
 //! - An output's timestamp is the largest record time that went into its window (or group).
 //! - A TABLE source is a changelog: [`AggregateOperator::process_table_change`] undoes a key's
 //!   previous row before adding its new one ([`table_changes`]).
+//! - SESSION windows: sessions, merging, lateness and their aggregates are
+//!   [`super::session_windows`]'s, with one [`SessionState`] per shuffle partition; this
+//!   operator evaluates keys and arguments, applies HAVING and the projection to each session
+//!   row (a merged-away session's tombstone passes through) and, under EMIT FINAL, holds each
+//!   session's latest row until stream time reaches `end + gap + grace` (Kafka Streams'
+//!   suppression waits `gap + grace` after a session's end; grace 0 under EMIT FINAL without
+//!   GRACE PERIOD, as for time windows), then emits it unless it was retracted (merged away)
+//!   or HAVING turned false: one row per final session. Session outputs carry the time of the
+//!   record that caused them, as Kafka Streams forwards it.
 //!
 //! State ([`AggregateState`]) is plain serde data keyed by the group's key bytes and window
 //! start, so a checkpoint can snapshot it. This operator owns grouping, windows and emission;
 //! it must not read or write the log, nor encode output values (runners do).
 
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::{BTreeMap, BTreeSet, HashMap},
     hash::{BuildHasherDefault, Hasher},
     sync::Arc,
 };
@@ -43,7 +53,10 @@ use rivulet_sql::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::TimeWindows;
+use super::{
+    session_windows::{SessionChange, SessionOperator, SessionState},
+    TimeWindows,
+};
 
 mod table_changes;
 
@@ -108,6 +121,26 @@ pub struct AggregateState {
     /// Aggregating a TABLE: per source key bytes, the group and arguments of the row last
     /// added, so that its next version can undo it (see [`table_changes`]).
     pub previous: HashMap<Vec<u8>, PreviousRow, BuildHasherDefault<KeyHasher>>,
+    /// Session windows per shuffle partition (empty unless the window is SESSION). Not part
+    /// of this struct's serde form, so checkpoints of other aggregations keep their layout:
+    /// checkpoints write it after the rest.
+    #[serde(skip)]
+    pub sessions: Vec<SessionPartition>,
+}
+
+/// The session windows of one shuffle partition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionPartition {
+    pub windows: SessionState,
+    /// EMIT FINAL: each session's latest row not yet emitted, by (end, key bytes, start).
+    pub pending: BTreeMap<(i64, Vec<u8>, i64), PendingRow>,
+}
+
+/// A session row EMIT FINAL holds until the session closes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingRow {
+    pub timestamp: i64,
+    pub row: Vec<StoredValue>,
 }
 
 /// One output change: an upsert (`row`) or a tombstone (`row: None`) of a key and window.
@@ -135,6 +168,8 @@ pub struct RowError {
 pub struct AggregateOperator {
     plan: Arc<QueryPlan>,
     windows: Option<TimeWindows>,
+    sessions: Option<SessionOperator>,
+    session_changes: Vec<SessionChange>,
     emit_final: bool,
     partitions: u32,
     codec: KeyCodec,
@@ -157,16 +192,28 @@ impl AggregateOperator {
         let aggregate = plan.aggregate.as_ref()?;
         let emit_final = plan.emit == Some(Emit::Final) && aggregate.window.is_some();
         // EMIT FINAL without GRACE PERIOD closes windows at their end (reference 3.10).
-        let windows = aggregate.window.map(|mut w| {
+        let window = aggregate.window.map(|mut w| {
             if emit_final && w.grace.is_none() {
                 w.grace = Some(0);
             }
-            TimeWindows::new(&w)
+            w
+        });
+        let windows = window.as_ref().and_then(TimeWindows::new);
+        let millis = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        let sessions = window.filter(|w| w.is_session()).map(|w| {
+            SessionOperator::new(
+                aggregate.calls.clone(),
+                millis(w.size()),
+                w.grace.map(millis),
+                w.retention.map(millis),
+            )
         });
         let partitions = partitions.max(1);
         let calls = aggregate.calls.len();
         Some(AggregateOperator {
             windows,
+            sessions: sessions.clone(),
+            session_changes: Vec::new(),
             emit_final,
             partitions,
             codec,
@@ -175,6 +222,10 @@ impl AggregateOperator {
                 groups: KeyMap::default(),
                 closing: vec![BTreeSet::new(); partitions as usize],
                 previous: KeyMap::default(),
+                sessions: match sessions {
+                    Some(_) => vec![SessionPartition::default(); partitions as usize],
+                    None => Vec::new(),
+                },
             },
             key_buffer: Vec::with_capacity(64),
             key_values: Vec::new(),
@@ -199,6 +250,11 @@ impl AggregateOperator {
     /// Replaces the state (restoring a checkpoint).
     pub fn restore(&mut self, state: AggregateState) {
         self.state = state;
+        if self.sessions.is_some() {
+            self.state
+                .sessions
+                .resize_with(self.partitions as usize, SessionPartition::default);
+        }
     }
 
     /// The current result of every group and window the state holds, as upserts (for an
@@ -209,6 +265,29 @@ impl AggregateOperator {
         let plan = self.plan.clone();
         let mut out = Vec::new();
         if self.emit_final {
+            return out;
+        }
+        if let Some(sessions) = &self.sessions {
+            for (p, part) in self.state.sessions.iter().enumerate() {
+                for (key_bytes, k) in &part.windows.keys {
+                    for s in &k.sessions {
+                        let key = k.key.iter().map(|v| v.0.clone());
+                        if let Some(change) = output(
+                            &plan,
+                            &mut self.errors,
+                            key,
+                            sessions.results(s),
+                            s.timestamp,
+                            Some((s.start, s.end)),
+                            key_bytes,
+                            p as u32,
+                            false,
+                        ) {
+                            out.push(change);
+                        }
+                    }
+                }
+            }
             return out;
         }
         for (key_bytes, group) in &self.state.groups {
@@ -231,10 +310,16 @@ impl AggregateOperator {
         out
     }
 
-    /// Number of groups and open windows held.
+    /// Number of groups and open windows (or sessions) held.
     pub fn size(&self) -> (usize, usize) {
-        let windows = self.state.groups.values().map(|g| g.windows.len()).sum();
-        (self.state.groups.len(), windows)
+        let windows: usize = self.state.groups.values().map(|g| g.windows.len()).sum();
+        let (keys, sessions) = self
+            .state
+            .sessions
+            .iter()
+            .map(|p| p.windows.size())
+            .fold((0, 0), |(k, s), (k2, s2)| (k + k2, s + s2));
+        (self.state.groups.len() + keys, windows + sessions)
     }
 
     /// Aggregates one scan row (`[ROWTIME, ROWPARTITION, ROWOFFSET, columns…]`, WHERE already
@@ -254,6 +339,10 @@ impl AggregateOperator {
         self.eval_args(aggregate, row);
         let partition = partition_for_key(&self.key_buffer, self.partitions);
         let p = partition as usize;
+        if self.sessions.is_some() {
+            self.process_session(&plan, partition, time, out);
+            return;
+        }
         let stream_time = self.state.stream_time[p].max(time);
         self.state.stream_time[p] = stream_time;
 
@@ -415,6 +504,96 @@ impl AggregateOperator {
         }
     }
 
+    /// Aggregates the current row (key and arguments evaluated) into its session windows.
+    fn process_session(
+        &mut self,
+        plan: &QueryPlan,
+        partition: u32,
+        time: i64,
+        out: &mut Vec<Change>,
+    ) {
+        let Some(sessions) = &self.sessions else {
+            return;
+        };
+        let Some(part) = self.state.sessions.get_mut(partition as usize) else {
+            return;
+        };
+        let args = self.args.clone();
+        let mut changes = std::mem::take(&mut self.session_changes);
+        changes.clear();
+        let key = &self.key_buffer;
+        if !sessions.process(
+            &mut part.windows,
+            key,
+            &self.key_values,
+            time,
+            args,
+            &mut changes,
+        ) {
+            self.late_dropped += 1;
+        }
+        for c in changes.drain(..) {
+            let window = Some((c.start, c.end));
+            let change = match c.results {
+                None => Some(Change {
+                    key: c.key,
+                    window,
+                    partition,
+                    timestamp: c.timestamp,
+                    row: None,
+                }),
+                Some(results) => output(
+                    plan,
+                    &mut self.errors,
+                    self.key_values.iter().cloned(),
+                    results,
+                    c.timestamp,
+                    window,
+                    key,
+                    partition,
+                    self.emit_final,
+                ),
+            };
+            if !self.emit_final {
+                out.extend(change);
+                continue;
+            }
+            let at = (c.end, key.clone(), c.start);
+            match change {
+                Some(Change {
+                    row: Some(row),
+                    timestamp,
+                    ..
+                }) => {
+                    let row = row.into_iter().map(StoredValue).collect();
+                    part.pending.insert(at, PendingRow { timestamp, row });
+                }
+                _ => {
+                    part.pending.remove(&at);
+                }
+            }
+        }
+        self.session_changes = changes;
+        if self.emit_final {
+            let now = part.windows.stream_time;
+            while let Some(((end, _, _), _)) = part.pending.first_key_value() {
+                if sessions.close(*end) > now {
+                    break;
+                }
+                let Some(((end, key, start), pending)) = part.pending.pop_first() else {
+                    break;
+                };
+                out.push(Change {
+                    key,
+                    window: Some((start, end)),
+                    partition,
+                    timestamp: pending.timestamp,
+                    row: Some(pending.row.into_iter().map(|v| v.0).collect()),
+                });
+            }
+        }
+    }
+
     /// Evicts the windows of shuffle partition `p` that stream time has closed, emitting each
     /// one's final row under EMIT FINAL.
     fn close_windows(&mut self, p: usize, out: &mut Vec<Change>) {
@@ -471,8 +650,43 @@ fn result(
     is_final: bool,
 ) -> Option<Change> {
     let aggregate = plan.aggregate.as_ref()?;
-    let mut row = Vec::with_capacity(3 + key.len() + w.accumulators.len());
-    row.push(Value::Bigint(w.max_time));
+    let results = aggregate
+        .calls
+        .iter()
+        .zip(&w.accumulators)
+        .map(|(call, acc)| call.result(acc))
+        .collect();
+    output(
+        plan,
+        errors,
+        key.iter().map(|k| k.0.clone()),
+        results,
+        w.max_time,
+        window,
+        key_bytes,
+        partition,
+        is_final,
+    )
+}
+
+/// The output of one group and window from its key values and aggregate `results`: HAVING,
+/// then the projection over the aggregate row. `None` when nothing is emitted (EMIT FINAL
+/// with HAVING false).
+#[allow(clippy::too_many_arguments)]
+fn output(
+    plan: &QueryPlan,
+    errors: &mut Vec<RowError>,
+    key: impl Iterator<Item = Value>,
+    results: Vec<Value>,
+    timestamp: i64,
+    window: Option<(i64, i64)>,
+    key_bytes: &[u8],
+    partition: u32,
+    is_final: bool,
+) -> Option<Change> {
+    let aggregate = plan.aggregate.as_ref()?;
+    let mut row = Vec::with_capacity(3 + aggregate.group_by.len() + results.len());
+    row.push(Value::Bigint(timestamp));
     match window {
         Some((s, e)) => {
             row.push(Value::Bigint(s));
@@ -483,10 +697,8 @@ fn result(
             row.push(Value::Null);
         }
     }
-    row.extend(key.iter().map(|k| k.0.clone()));
-    for (call, acc) in aggregate.calls.iter().zip(&w.accumulators) {
-        row.push(call.result(acc));
-    }
+    row.extend(key);
+    row.extend(results);
     let keep = match &aggregate.having {
         None => true,
         Some(h) => match eval_predicate(h, &row) {
@@ -524,7 +736,7 @@ fn result(
         key: key_bytes.to_vec(),
         window,
         partition,
-        timestamp: w.max_time,
+        timestamp,
         row: projected,
     })
 }

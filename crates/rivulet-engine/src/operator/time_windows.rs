@@ -29,10 +29,13 @@ impl TimeWindows {
         (DAY_MS - size).max(0)
     }
 
-    pub fn new(spec: &WindowSpec) -> TimeWindows {
+    /// The time windows of `spec`; `None` for a session window (see
+    /// [`super::session_windows`]).
+    pub fn new(spec: &WindowSpec) -> Option<TimeWindows> {
         let (size, advance) = match spec.shape {
             WindowShape::Tumbling { size } => (millis(size), millis(size)),
             WindowShape::Hopping { size, advance } => (millis(size), millis(advance)),
+            WindowShape::Session { .. } => return None,
         };
         let size = size.max(1);
         let advance = advance.clamp(1, size);
@@ -41,12 +44,12 @@ impl TimeWindows {
             .retention
             .map_or(DAY_MS, millis)
             .max(size.saturating_add(grace));
-        TimeWindows {
+        Some(TimeWindows {
             size,
             advance,
             grace,
             retention,
-        }
+        })
     }
 
     /// Starts of the windows holding `ts`, ascending. Negative timestamps belong to none.
@@ -82,6 +85,7 @@ mod tests {
             grace,
             retention: None,
         })
+        .expect("a time window")
     }
 
     #[test]
@@ -110,5 +114,11 @@ mod tests {
             None,
         );
         assert_eq!(big.grace, 0);
+        let session = WindowSpec {
+            shape: WindowShape::Session { gap: 5 },
+            grace: None,
+            retention: None,
+        };
+        assert_eq!(TimeWindows::new(&session), None);
     }
 }

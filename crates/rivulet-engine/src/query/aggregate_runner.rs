@@ -128,9 +128,14 @@ pub enum StateCodecError {
     Postcard(#[from] postcard::Error),
 }
 
-/// The operator state as checkpoint bytes (postcard).
+/// The operator state as checkpoint bytes (postcard); session windows, if any, follow the
+/// rest (so other aggregations' checkpoints keep their layout).
 pub fn encode_state(state: &AggregateState) -> Result<Vec<u8>, StateCodecError> {
-    Ok(postcard::to_allocvec(state)?)
+    let mut bytes = postcard::to_allocvec(state)?;
+    if !state.sessions.is_empty() {
+        bytes.extend(postcard::to_allocvec(&state.sessions)?);
+    }
+    Ok(bytes)
 }
 
 /// [`AggregateState`] as postcard lays it out (a map and a set are a length and their items,
@@ -147,7 +152,12 @@ struct StateWire {
 
 /// Checkpoint bytes back into operator state.
 pub fn decode_state(bytes: &[u8]) -> Result<AggregateState, StateCodecError> {
-    let wire: StateWire = postcard::from_bytes(bytes)?;
+    let (wire, rest): (StateWire, _) = postcard::take_from_bytes(bytes)?;
+    let sessions = if rest.is_empty() {
+        Vec::new()
+    } else {
+        postcard::from_bytes(rest)?
+    };
     let mut groups = HashMap::with_capacity_and_hasher(wire.groups.len(), Default::default());
     groups.extend(wire.groups);
     Ok(AggregateState {
@@ -155,6 +165,7 @@ pub fn decode_state(bytes: &[u8]) -> Result<AggregateState, StateCodecError> {
         groups,
         closing: wire.closing.into_iter().map(BTreeSet::from_iter).collect(),
         previous: wire.previous.into_iter().collect(),
+        sessions,
     })
 }
 
@@ -208,6 +219,7 @@ pub async fn start(
             WindowShape::Hopping { size, .. } => WindowKind::Hopping {
                 size_ms: size as i64,
             },
+            WindowShape::Session { .. } => WindowKind::Session,
         });
     let schema = plan.output_schema();
     let encoder = RowEncoder::new(&schema, sink)?;

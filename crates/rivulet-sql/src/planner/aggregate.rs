@@ -55,11 +55,15 @@ fn window_spec(query: &Query) -> Result<Option<WindowSpec>, PlanError> {
                 retention: retention.map(|r| r.millis),
             }
         }
-        WindowKind::Session { .. } => {
-            return Err(PlanError::new(
-                "SESSION windows are not supported by Rivulet yet (TUMBLING and HOPPING are)",
-            ))
-        }
+        WindowKind::Session {
+            gap,
+            retention,
+            grace,
+        } => WindowSpec {
+            shape: WindowShape::Session { gap: gap.millis },
+            grace: grace.map(|g| g.millis),
+            retention: retention.map(|r| r.millis),
+        },
     }))
     .and_then(|w| match w {
         Some(w) if w.size() == 0 => Err(PlanError::new("Window size must be greater than zero.")),
@@ -311,6 +315,23 @@ mod tests {
         let text = p.to_string();
         assert!(text.contains("Aggregate: GROUP BY"), "{text}");
         assert!(text.contains("EMIT FINAL"), "{text}");
+    }
+
+    #[test]
+    fn plans_a_session_window() {
+        let p = plan("SELECT sensor, WINDOWSTART, WINDOWEND, SUM(value) FROM temps WINDOW SESSION (20 SECONDS, RETENTION 2 DAYS, GRACE PERIOD 5 SECONDS) GROUP BY sensor EMIT CHANGES;").unwrap();
+        let w = p.aggregate.as_ref().unwrap().window.unwrap();
+        assert_eq!(w.shape, WindowShape::Session { gap: 20_000 });
+        assert_eq!((w.grace, w.retention), (Some(5_000), Some(172_800_000)));
+        assert!(w.is_session());
+        assert_eq!(w.type_name(), "SESSION");
+        assert!(p
+            .to_string()
+            .contains("WINDOW SESSION (20000 ms, GRACE PERIOD 5000 ms)"));
+        let e = plan("SELECT sensor, COUNT(*) FROM temps WINDOW SESSION (0 SECONDS) GROUP BY sensor EMIT CHANGES;").unwrap_err();
+        assert_eq!(e.message, "Window size must be greater than zero.");
+        let e = plan("SELECT sensor, COUNT(*) FROM temps WINDOW SESSION (1 SECOND) GROUP BY WINDOWEND EMIT CHANGES;").unwrap_err();
+        assert!(e.message.contains("WINDOWEND"), "{}", e.message);
     }
 
     #[test]

@@ -43,8 +43,17 @@ pub const AGGREGATE_ROW_PREFIX: usize = 3;
 /// The window shape of a windowed aggregation, sizes in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowShape {
-    Tumbling { size: u64 },
-    Hopping { size: u64, advance: u64 },
+    Tumbling {
+        size: u64,
+    },
+    Hopping {
+        size: u64,
+        advance: u64,
+    },
+    /// `SESSION (gap)`: a key's records at most `gap` apart form one session.
+    Session {
+        gap: u64,
+    },
 }
 
 /// `WINDOW …` of an aggregation. Grace and retention are `None` when not written; the runtime
@@ -57,18 +66,25 @@ pub struct WindowSpec {
 }
 
 impl WindowSpec {
-    /// The window size in milliseconds.
+    /// The window size in milliseconds (a session window's inactivity gap).
     pub fn size(&self) -> u64 {
         match self.shape {
             WindowShape::Tumbling { size } | WindowShape::Hopping { size, .. } => size,
+            WindowShape::Session { gap } => gap,
         }
     }
 
-    /// `TUMBLING` / `HOPPING` (DESCRIBE's `windowType`).
+    /// Whether this is a session window (keys carry start and end, windows merge).
+    pub fn is_session(&self) -> bool {
+        matches!(self.shape, WindowShape::Session { .. })
+    }
+
+    /// `TUMBLING` / `HOPPING` / `SESSION` (DESCRIBE's `windowType`).
     pub fn type_name(&self) -> &'static str {
         match self.shape {
             WindowShape::Tumbling { .. } => "TUMBLING",
             WindowShape::Hopping { .. } => "HOPPING",
+            WindowShape::Session { .. } => "SESSION",
         }
     }
 }
@@ -168,6 +184,7 @@ impl fmt::Display for QueryPlan {
                         f,
                         " WINDOW HOPPING (SIZE {size} ms, ADVANCE BY {advance} ms"
                     )?,
+                    WindowShape::Session { gap } => write!(f, " WINDOW SESSION ({gap} ms")?,
                 }
                 if let Some(g) = w.grace {
                     write!(f, ", GRACE PERIOD {g} ms")?;

@@ -1,0 +1,233 @@
+//! Property test: the aggregate operator's SESSION-windowed COUNT/SUM against a naive
+//! reference model, on random out-of-order input with random gap, grace and retention, EMIT
+//! CHANGES and EMIT FINAL. The model keeps every session with its records in a list and
+//! recomputes everything by brute force (Kafka Streams' `KStreamSessionWindowAggregate` rules:
+//! merge every session with `end >= t - gap` and `start <= t + gap`, late when the merged end
+//! is before `stream time - gap - grace`, retract merged-away sessions unless the result is
+//! `[t, t]`, outputs stamped with the record's time; sessions held for the retention; EMIT
+//! FINAL emits a session's last row once stream time reaches `end + gap + grace`). Outputs
+//! (key, window, values or tombstone, timestamp) and late-drop counts must match exactly, in
+//! order — also when the operator's state goes through checkpoint bytes and a fresh operator
+//! at a random point of the input.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use proptest::prelude::*;
+use rivulet_core::{Column, ColumnKind, DataType, Schema, Value};
+use rivulet_engine::{
+    operator::{AggregateOperator, Change},
+    query::aggregate_runner::{decode_state, encode_state},
+};
+use rivulet_sql::{
+    parse_statement,
+    planner::{plan_query, PlannedSource, QueryPlan, SourceCatalog},
+    Statement,
+};
+
+struct One;
+
+impl SourceCatalog for One {
+    fn source(&self, name: &str) -> Option<PlannedSource> {
+        (name == "S").then(|| PlannedSource {
+            name: "S".into(),
+            is_table: false,
+            schema: Schema::new(vec![
+                Column::new("K", DataType::String, ColumnKind::Key),
+                Column::new("V", DataType::Int, ColumnKind::Value),
+            ]),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Params {
+    gap: i64,
+    grace: i64,
+    retention: i64,
+    emit_final: bool,
+}
+
+fn plan(p: Params) -> QueryPlan {
+    let sql = format!(
+        "SELECT k, COUNT(*) AS n, SUM(v) AS total FROM s WINDOW SESSION ({} MILLISECONDS, RETENTION {} MILLISECONDS, GRACE PERIOD {} MILLISECONDS) GROUP BY k EMIT {};",
+        p.gap,
+        p.retention,
+        p.grace,
+        if p.emit_final { "FINAL" } else { "CHANGES" }
+    );
+    match parse_statement(&sql) {
+        Ok(Statement::Query(q)) => plan_query(&q, &One).expect("plans"),
+        other => panic!("not a query: {other:?}"),
+    }
+}
+
+/// (key, start, end, Some((count, sum)) or None for a tombstone, timestamp)
+type Out = (String, i64, i64, Option<(i64, i32)>, i64);
+
+/// One session of the model: start, end, the values of its records.
+type ModelSession = (i64, i64, Vec<i32>);
+
+fn model(events: &[(u8, i64, i32)], p: Params) -> (Vec<Out>, u64) {
+    let retention = p.retention.max(p.gap + p.grace);
+    let mut stream_time = i64::MIN;
+    let mut sessions: BTreeMap<String, Vec<ModelSession>> = BTreeMap::new();
+    // EMIT FINAL: (end, key, start) -> (count, sum, timestamp) of the latest row.
+    let mut pending: BTreeMap<(i64, String, i64), (i64, i32, i64)> = BTreeMap::new();
+    let mut out = Vec::new();
+    let mut late = 0;
+    for (k, ts, v) in events {
+        let key = format!("k{k}");
+        stream_time = stream_time.max(*ts);
+        for list in sessions.values_mut() {
+            list.retain(|(_, end, _)| *end >= stream_time - retention);
+        }
+        let list = sessions.entry(key.clone()).or_default();
+        let touching: Vec<ModelSession> = list
+            .iter()
+            .filter(|(s, e, _)| *e >= ts - p.gap && *s <= ts + p.gap)
+            .cloned()
+            .collect();
+        let start = touching.iter().map(|s| s.0).fold(*ts, i64::min);
+        let end = touching.iter().map(|s| s.1).fold(*ts, i64::max);
+        if end < stream_time - p.grace - p.gap {
+            late += 1;
+            continue;
+        }
+        list.retain(|(s, e, _)| !(*e >= ts - p.gap && *s <= ts + p.gap));
+        let mut changes = Vec::new();
+        let mut retracted = touching.clone();
+        retracted.sort_by_key(|(s, e, _)| (*e, *s));
+        if (start, end) != (*ts, *ts) {
+            for (s, e, _) in &retracted {
+                changes.push((key.clone(), *s, *e, None, *ts));
+            }
+        }
+        let mut values: Vec<i32> = touching.into_iter().flat_map(|s| s.2).collect();
+        values.push(*v);
+        let sum = values.iter().fold(0i32, |a, b| a.wrapping_add(*b));
+        changes.push((
+            key.clone(),
+            start,
+            end,
+            Some((values.len() as i64, sum)),
+            *ts,
+        ));
+        list.push((start, end, values));
+        if !p.emit_final {
+            out.extend(changes);
+            continue;
+        }
+        for (k, s, e, agg, t) in changes {
+            match agg {
+                Some((n, total)) => {
+                    pending.insert((e, k, s), (n, total, t));
+                }
+                None => {
+                    pending.remove(&(e, k, s));
+                }
+            }
+        }
+        let closed: Vec<_> = pending
+            .keys()
+            .filter(|(e, _, _)| e + p.gap + p.grace <= stream_time)
+            .cloned()
+            .collect();
+        for at in closed {
+            if let Some((n, total, t)) = pending.remove(&at) {
+                out.push((at.1, at.2, at.0, Some((n, total)), t));
+            }
+        }
+    }
+    (out, late)
+}
+
+fn operator(plan: &Arc<QueryPlan>) -> AggregateOperator {
+    let codec = Box::new(|values: &[Value], out: &mut Vec<u8>| {
+        if let Some(Value::String(s)) = values.first() {
+            out.extend_from_slice(s.as_bytes());
+        }
+        Ok(())
+    });
+    AggregateOperator::new(plan.clone(), 1, codec).expect("aggregate plan")
+}
+
+/// Runs the operator over `events`; before the event at `restart`, its state is checkpointed
+/// and restored into a new operator.
+fn run(events: &[(u8, i64, i32)], p: Params, restart: Option<usize>) -> (Vec<Out>, u64) {
+    let plan = Arc::new(plan(p));
+    let mut op = operator(&plan);
+    let mut late = 0;
+    let mut changes: Vec<Change> = Vec::new();
+    for (offset, (k, ts, v)) in events.iter().enumerate() {
+        if restart == Some(offset) {
+            let bytes = encode_state(op.state()).expect("encodes");
+            late += op.late_dropped;
+            op = operator(&plan);
+            op.restore(decode_state(&bytes).expect("decodes"));
+        }
+        let row = [
+            Value::Bigint(*ts),
+            Value::Int(0),
+            Value::Bigint(offset as i64),
+            Value::from(format!("k{k}").as_str()),
+            Value::Int(*v),
+        ];
+        op.process(&row, &mut changes);
+    }
+    assert!(op.errors.is_empty(), "{:?}", op.errors);
+    let out = changes
+        .into_iter()
+        .map(|c| {
+            let (s, e) = c.window.expect("windowed");
+            let agg = c.row.map(|row| {
+                let (Value::Bigint(n), Value::Int(total)) = (&row[1], &row[2]) else {
+                    panic!("unexpected row {row:?}");
+                };
+                (*n, *total)
+            });
+            (
+                String::from_utf8_lossy(&c.key).into_owned(),
+                s,
+                e,
+                agg,
+                c.timestamp,
+            )
+        })
+        .collect();
+    (out, late + op.late_dropped)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn session_aggregation_matches_the_model(
+        events in prop::collection::vec((0u8..3, 0i64..20_000, -50i32..100), 0..80),
+        gap in 1i64..3_000,
+        grace in 0i64..4_000,
+        retention in 0i64..12_000,
+        emit_final in any::<bool>(),
+        restart in proptest::option::of(0usize..80),
+    ) {
+        let p = Params { gap, grace, retention, emit_final };
+        let got = run(&events, p, restart);
+        let want = model(&events, p);
+        prop_assert_eq!(got, want);
+    }
+
+    /// Clustered times (many merges, duplicates at the same millisecond).
+    #[test]
+    fn clustered_sessions_match_the_model(
+        events in prop::collection::vec((0u8..2, 0i64..40, -5i32..5), 0..60),
+        gap in 1i64..6,
+        grace in 0i64..10,
+        emit_final in any::<bool>(),
+        restart in proptest::option::of(0usize..60),
+    ) {
+        let events: Vec<_> = events.into_iter().map(|(k, t, v)| (k, t * 100, v)).collect();
+        let p = Params { gap: gap * 100, grace: grace * 100, retention: 0, emit_final };
+        let got = run(&events, p, restart);
+        let want = model(&events, p);
+        prop_assert_eq!(got, want);
+    }
+}
