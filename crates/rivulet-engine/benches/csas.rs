@@ -75,6 +75,14 @@ fn bench(c: &mut Criterion) {
         engine
     });
     let expected = (RECORDS / NAMES.len()) as i64;
+    // One CSAS and out, without criterion: for instruction counts under
+    // `valgrind --tool=callgrind`, which are repeatable on a busy machine.
+    if std::env::var_os("RIVULET_BENCH_ONCE").is_some() {
+        let elapsed = runtime.block_on(run_once(&engine, &log, "ACCEL_ONCE", expected));
+        println!("csas once: {elapsed:?} for {RECORDS} records");
+        runtime.block_on(engine.shutdown());
+        return;
+    }
     let durations = Arc::new(Mutex::new(Vec::new()));
     let mut n = 0;
     let mut g = c.benchmark_group("csas");
@@ -87,33 +95,7 @@ fn bench(c: &mut Criterion) {
             for _ in 0..iters {
                 n += 1;
                 let sink = format!("ACCEL_{n}");
-                let sql = format!(
-                    "CREATE STREAM {sink} AS SELECT deviceId, time, values_x FROM smartphone_sensor_stream WHERE name = 'accelerometeruncalibrated';"
-                );
-                let mut session = Session::default();
-                session
-                    .properties
-                    .insert("auto.offset.reset".into(), "earliest".into());
-                let elapsed = runtime.block_on(async {
-                    let start = Instant::now();
-                    engine
-                        .execute_script(&sql, &mut session)
-                        .await
-                        .expect("csas");
-                    loop {
-                        let d = log.describe_topic(&sink).await.expect("sink");
-                        if d.partitions.iter().map(|p| p.end_offset).sum::<i64>() >= expected {
-                            break;
-                        }
-                        tokio::time::sleep(Duration::from_millis(1)).await;
-                    }
-                    let elapsed = start.elapsed();
-                    engine
-                        .execute_script("TERMINATE ALL;", &mut Session::default())
-                        .await
-                        .expect("terminate");
-                    elapsed
-                });
+                let elapsed = runtime.block_on(run_once(&engine, &log, &sink, expected));
                 if let Ok(mut d) = durations.lock() {
                     d.push(elapsed);
                 }
@@ -136,6 +118,36 @@ fn bench(c: &mut Criterion) {
         }
     }
     runtime.block_on(engine.shutdown());
+}
+
+/// Creates the CSAS into `sink` reading from earliest, waits until the sink holds `expected`
+/// records, terminates it: the time from CREATE to the last output record.
+async fn run_once(engine: &Engine, log: &EmbeddedLog, sink: &str, expected: i64) -> Duration {
+    let sql = format!(
+        "CREATE STREAM {sink} AS SELECT deviceId, time, values_x FROM smartphone_sensor_stream WHERE name = 'accelerometeruncalibrated';"
+    );
+    let mut session = Session::default();
+    session
+        .properties
+        .insert("auto.offset.reset".into(), "earliest".into());
+    let start = Instant::now();
+    engine
+        .execute_script(&sql, &mut session)
+        .await
+        .expect("csas");
+    loop {
+        let d = log.describe_topic(sink).await.expect("sink");
+        if d.partitions.iter().map(|p| p.end_offset).sum::<i64>() >= expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let elapsed = start.elapsed();
+    engine
+        .execute_script("TERMINATE ALL;", &mut Session::default())
+        .await
+        .expect("terminate");
+    elapsed
 }
 
 criterion_group!(benches, bench);

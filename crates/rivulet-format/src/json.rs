@@ -1462,20 +1462,25 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         match (ty, self.peek()) {
             (_, Some(b'n')) => return self.lit(b"null"),
-            (JTy::String, Some(b'"')) => return self.string().map(drop),
+            (JTy::String, Some(b'"')) => return self.scan_string().map(drop),
             (JTy::String | JTy::Double, Some(b'-' | b'0'..=b'9')) => {
-                return self.number().map(drop)
+                if self.skip_plain_number(MAX_NUMBER_LEN, true) {
+                    return Ok(());
+                }
+                return self.number().map(drop);
             }
+            // At most 18 digits always fit a BIGINT, 9 an INT.
             (JTy::Bigint | JTy::Timestamp, Some(b'-' | b'0'..=b'9')) => {
-                if self.number()?.to_i64().is_some() {
+                if self.skip_plain_number(18, false) || self.number()?.to_i64().is_some() {
                     return Ok(());
                 }
             }
             (JTy::Int, Some(b'-' | b'0'..=b'9')) => {
-                if self
-                    .number()?
-                    .to_i64()
-                    .is_some_and(|v| i32::try_from(v).is_ok())
+                if self.skip_plain_number(9, false)
+                    || self
+                        .number()?
+                        .to_i64()
+                        .is_some_and(|v| i32::try_from(v).is_ok())
                 {
                     return Ok(());
                 }
@@ -1486,6 +1491,47 @@ impl<'a> Reader<'a> {
         }
         self.pos = start;
         self.read(ty).map(drop)
+    }
+
+    /// Skips a plain number at the cursor — `-?(0|[1-9][0-9]*)`, with `.[0-9]+` if `fraction`,
+    /// no exponent, at most `max_digits` digits — and returns true. Anything else is left to
+    /// [`Reader::number`] (false, cursor unchanged), which knows every error.
+    fn skip_plain_number(&mut self, max_digits: usize, fraction: bool) -> bool {
+        let b = self.b;
+        let mut i = self.pos;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        let first = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == first || (i - first > 1 && b.get(first) == Some(&b'0')) {
+            return false;
+        }
+        let mut digits = i - first;
+        if b.get(i) == Some(&b'.') {
+            if !fraction {
+                return false;
+            }
+            i += 1;
+            let dot = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == dot {
+                return false;
+            }
+            digits += i - dot;
+        }
+        if digits > max_digits
+            || i - self.pos > MAX_NUMBER_LEN
+            || matches!(b.get(i), Some(b'e' | b'E'))
+        {
+            return false;
+        }
+        self.pos = i;
+        true
     }
 
     /// `asLong()` of a number or `Long.parseLong` of a string.
