@@ -1469,21 +1469,14 @@ impl<'a> Reader<'a> {
                 }
                 return self.number().map(drop);
             }
-            // At most 18 digits always fit a BIGINT, 9 an INT.
-            (JTy::Bigint | JTy::Timestamp, Some(b'-' | b'0'..=b'9')) => {
-                if self.skip_plain_number(18, false) || self.number()?.to_i64().is_some() {
-                    return Ok(());
-                }
+            // At most 18 digits always fit a BIGINT, 9 an INT; other numbers are read below.
+            (JTy::Bigint | JTy::Timestamp, Some(b'-' | b'0'..=b'9'))
+                if self.skip_plain_number(18, false) =>
+            {
+                return Ok(())
             }
-            (JTy::Int, Some(b'-' | b'0'..=b'9')) => {
-                if self.skip_plain_number(9, false)
-                    || self
-                        .number()?
-                        .to_i64()
-                        .is_some_and(|v| i32::try_from(v).is_ok())
-                {
-                    return Ok(());
-                }
+            (JTy::Int, Some(b'-' | b'0'..=b'9')) if self.skip_plain_number(9, false) => {
+                return Ok(())
             }
             (JTy::Boolean | JTy::String, Some(b't')) => return self.lit(b"true"),
             (JTy::Boolean | JTy::String, Some(b'f')) => return self.lit(b"false"),
