@@ -50,6 +50,13 @@ struct Params {
     emit_final: bool,
 }
 
+fn plan_sql(sql: &str) -> QueryPlan {
+    match parse_statement(sql) {
+        Ok(Statement::Query(q)) => plan_query(&q, &One).expect("plans"),
+        other => panic!("not a query: {other:?}"),
+    }
+}
+
 fn plan(p: Params) -> QueryPlan {
     let sql = format!(
         "SELECT k, COUNT(*) AS n, SUM(v) AS total, COLLECT_LIST(v) AS vs, LATEST_BY_OFFSET(v) AS last FROM s WINDOW SESSION ({} MILLISECONDS, RETENTION {} MILLISECONDS, GRACE PERIOD {} MILLISECONDS) GROUP BY k EMIT {};",
@@ -58,10 +65,7 @@ fn plan(p: Params) -> QueryPlan {
         p.grace,
         if p.emit_final { "FINAL" } else { "CHANGES" }
     );
-    match parse_statement(&sql) {
-        Ok(Statement::Query(q)) => plan_query(&q, &One).expect("plans"),
-        other => panic!("not a query: {other:?}"),
-    }
+    plan_sql(&sql)
 }
 
 /// A session row's values: count, sum, the collected values, the latest value.
@@ -250,4 +254,46 @@ proptest! {
         let want = model(&events, p);
         prop_assert_eq!(got, want);
     }
+}
+
+/// Issue 5: a device sending without pause forms one endless session; its checkpointed state
+/// must stay the same size however many records it sent (one accumulator set, no rows).
+#[test]
+fn an_endless_session_keeps_constant_checkpoint_size() {
+    let plan = Arc::new(plan_sql(
+        "SELECT k, COUNT(*) AS n, SUM(v) AS total, MAX(v) AS hi, LATEST_BY_OFFSET(v) AS last, EARLIEST_BY_OFFSET(v, 3) AS first3, TOPK(v, 3) AS top FROM s WINDOW SESSION (1 SECOND) GROUP BY k EMIT CHANGES;",
+    ));
+    let mut op = operator(&plan);
+    let mut changes: Vec<Change> = Vec::new();
+    let mut sizes = Vec::new();
+    for i in 0..100_000i64 {
+        let row = [
+            Value::Bigint(i * 100),
+            Value::Int(0),
+            Value::Bigint(i),
+            Value::from("device-1"),
+            Value::Int((i % 500) as i32),
+        ];
+        op.process(&row, &mut changes);
+        changes.clear();
+        if i == 999 || i == 99_999 {
+            sizes.push(encode_state(op.state()).expect("encodes").len());
+        }
+    }
+    assert!(op.errors.is_empty(), "{:?}", op.errors);
+    assert_eq!(op.size(), (1, 1), "one key, one session");
+    // Varint-encoded numbers (times, sums, arrival numbers) may grow by a few bytes.
+    assert!(
+        sizes[1] <= sizes[0] + 32,
+        "state grew from {} to {} bytes",
+        sizes[0],
+        sizes[1]
+    );
+    let restored = decode_state(&encode_state(op.state()).expect("encodes")).expect("decodes");
+    let mut again = operator(&plan);
+    again.restore(restored);
+    let results = again.current_results();
+    let row = results[0].row.as_ref().expect("a row");
+    assert_eq!(row[1], Value::Bigint(100_000));
+    assert_eq!(row[4], Value::Int(499));
 }
