@@ -1034,8 +1034,11 @@ mod tests {
         acc
     }
 
+    /// Rows of argument values.
+    type Rows = Vec<Vec<Value>>;
+
     /// Every aggregate, with rows for it: (call, rows a, rows b).
-    fn merge_cases() -> Vec<(AggregateCall, Vec<Vec<Value>>, Vec<Vec<Value>>)> {
+    fn merge_cases() -> Vec<(AggregateCall, Rows, Rows)> {
         use DataType as T;
         use Value::*;
         let int_rows = |xs: &[Option<i32>]| -> Vec<Vec<Value>> {
