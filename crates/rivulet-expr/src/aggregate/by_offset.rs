@@ -18,8 +18,9 @@
 //! rows in arrival order gives. State that will be merged is [`Accumulator::ByOffset`]: the
 //! kept values, oldest first, each with the sequence it was taken at (the caller's arrival
 //! number, `AggregateCall::update_at`); the single-value forms are the n forms with n = 1.
-//! The plain accumulators (`Value`, `Earliest`, `List`) carry no sequence: merged, `other`'s
-//! values count as the later ones, and a plain NULL counts as "no value".
+//! The plain accumulators (`Value`, `Earliest`, `List`) carry no sequence and merge as if
+//! taken at sequence 0: two plain sides merge with `other`'s values as the later ones, a plain
+//! side merged with a sequenced one counts as the older, and a plain NULL counts as "no value".
 
 use rivulet_core::Value;
 
