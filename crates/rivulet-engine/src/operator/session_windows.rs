@@ -16,11 +16,20 @@
 //!   says so. Grace defaults to ksqlDB's `max(24 h − gap, 0)`.
 //! - Every output (tombstones and the merged row) carries the time of the record that caused
 //!   it, as Kafka Streams forwards the input record's timestamp.
-//! - Aggregates: extending one session (or starting one) updates its accumulators with the new
-//!   record; merging two or more sessions recomputes them from the merged sessions' argument
-//!   rows in arrival order (the accumulators have no merge function). So a session keeps its
-//!   rows while it is held: until it ends more than the retention (`RETENTION`, default one
-//!   day, at least `gap + grace`) before stream time, as Kafka Streams' session store keeps it.
+//! - Aggregates, as Kafka Streams' `KStreamSessionWindowAggregate` with ksqlDB's merger: the
+//!   new session's accumulators start empty, every session it absorbs is merged in
+//!   ([`AggregateCall::merge`]) in store order — by (end, start) — and then the record updates
+//!   them. A session keeps one accumulator per call and no rows, so state is O(open sessions),
+//!   bounded per session by what each function keeps (a COUNT or LATEST_BY_OFFSET stays one
+//!   value however long the session runs; COLLECT_LIST grows with its values, as in ksqlDB).
+//!   The by-offset functions keep each value's arrival number (the state's `arrivals`, ksqlDB's
+//!   SEQ), so merges order them by arrival as ksqlDB does. Sessions are held until they end more
+//!   than the retention (`RETENTION`, default one day, at least `gap + grace`) before stream
+//!   time, as Kafka Streams' session store keeps them.
+//! - Checkpoints written before sessions merged accumulators hold each record's arguments in
+//!   [`Session::rows`]; such a session is rebuilt from them (in arrival order, with their
+//!   arrival numbers) the first time a record touches it, and its rows are dropped. The field
+//!   stays, always empty in new state, so both kinds of checkpoint decode.
 //!
 //! State ([`SessionState`]) is plain serde data, so a checkpoint can snapshot it. This operator
 //! owns sessions, merging, lateness, eviction and the aggregate values per session. It works on
@@ -60,9 +69,12 @@ pub struct Session {
     pub end: i64,
     /// Time of the record that last changed the session: its row's timestamp.
     pub timestamp: i64,
+    /// One accumulator per call, from [`AggregateCall::init_mergeable`].
     pub accumulators: Vec<Accumulator>,
-    /// Argument values of each record (one list per call), with its arrival number, in
-    /// arrival order: what a merge recomputes from.
+    /// Empty, except in state restored from a checkpoint written before sessions merged
+    /// accumulators: there, each record's arguments (one list per call) with its arrival
+    /// number, in arrival order, which [`SessionOperator::process`] rebuilds the accumulators
+    /// from once. Kept so those checkpoints decode (same postcard layout).
     pub rows: Vec<(u64, Vec<Vec<StoredValue>>)>,
 }
 
@@ -78,7 +90,8 @@ pub struct KeySessions {
 pub struct SessionState {
     /// Largest record time seen (`i64::MIN` before any record).
     pub stream_time: i64,
-    /// Records aggregated so far (orders rows for recomputation).
+    /// Records aggregated so far: each record's arrival number, the sequence the by-offset
+    /// functions order merged values by.
     pub arrivals: u64,
     /// Sessions by key bytes.
     pub keys: BTreeMap<Vec<u8>, KeySessions>,
@@ -112,12 +125,6 @@ pub struct SessionOperator {
     gap: i64,
     grace: i64,
     retention: i64,
-}
-
-fn stored(args: &[Vec<Value>]) -> Vec<Vec<StoredValue>> {
-    args.iter()
-        .map(|a| a.iter().cloned().map(StoredValue).collect())
-        .collect()
 }
 
 impl SessionOperator {
@@ -227,48 +234,30 @@ impl SessionOperator {
             }
         }
         state.arrivals += 1;
-        let row = (state.arrivals, stored(&args));
-        let mut merged = if merging.len() <= 1 {
-            let mut session = merging.pop().unwrap_or_else(|| Session {
-                start,
-                end,
-                timestamp: time,
-                accumulators: self.calls.iter().map(AggregateCall::init).collect(),
-                rows: Vec::new(),
-            });
-            for ((call, acc), args) in self
-                .calls
+        // Kafka Streams: agg = init; agg = merge(agg, s) for each session in store order; then
+        // the record. merge(init, s) is s, so the first session's accumulators are the start.
+        let mut absorbed = merging.into_iter().map(|s| self.accumulators_of(s));
+        let mut accumulators = absorbed.next().unwrap_or_else(|| {
+            self.calls
                 .iter()
-                .zip(&mut session.accumulators)
-                .zip(&mut args)
-            {
-                call.update(acc, args);
+                .map(AggregateCall::init_mergeable)
+                .collect()
+        });
+        for other in absorbed {
+            for ((call, acc), other) in self.calls.iter().zip(&mut accumulators).zip(other) {
+                call.merge(acc, other);
             }
-            session.rows.push(row);
-            session
-        } else {
-            let mut rows: Vec<_> = merging.into_iter().flat_map(|s| s.rows).collect();
-            rows.push(row);
-            rows.sort_by_key(|(n, _)| *n);
-            let mut accumulators: Vec<Accumulator> =
-                self.calls.iter().map(AggregateCall::init).collect();
-            for (_, args) in &rows {
-                for ((call, acc), args) in self.calls.iter().zip(&mut accumulators).zip(args) {
-                    let mut values: Vec<Value> = args.iter().map(|v| v.0.clone()).collect();
-                    call.update(acc, &mut values);
-                }
-            }
-            Session {
-                start,
-                end,
-                timestamp: time,
-                accumulators,
-                rows,
-            }
+        }
+        for ((call, acc), args) in self.calls.iter().zip(&mut accumulators).zip(&mut args) {
+            call.update_at(acc, args, state.arrivals);
+        }
+        let merged = Session {
+            start,
+            end,
+            timestamp: time,
+            accumulators,
+            rows: Vec::new(),
         };
-        merged.start = start;
-        merged.end = end;
-        merged.timestamp = time;
         out.push(SessionChange {
             key: key.to_vec(),
             start,
@@ -279,6 +268,26 @@ impl SessionOperator {
         state.by_end.insert((end, key.to_vec(), start));
         entry.sessions.push(merged);
         true
+    }
+
+    /// The accumulators of `session`; one restored from an old checkpoint (with rows) is
+    /// rebuilt from its rows, in arrival order with their arrival numbers.
+    fn accumulators_of(&self, session: Session) -> Vec<Accumulator> {
+        if session.rows.is_empty() {
+            return session.accumulators;
+        }
+        let mut accumulators: Vec<Accumulator> = self
+            .calls
+            .iter()
+            .map(AggregateCall::init_mergeable)
+            .collect();
+        for (seq, args) in session.rows {
+            for ((call, acc), args) in self.calls.iter().zip(&mut accumulators).zip(args) {
+                let mut values: Vec<Value> = args.into_iter().map(|v| v.0).collect();
+                call.update_at(acc, &mut values, seq);
+            }
+        }
+        accumulators
     }
 
     /// Drops the sessions that ended more than the retention before stream time.
@@ -470,6 +479,131 @@ mod tests {
         // A late record that would merge into an open session is accepted with it.
         let got = run(&mut op, &[("b", 26_000, 1)]);
         assert_eq!(got.len(), 2);
+    }
+
+    fn calls(specs: &[(&str, Vec<Expr>)]) -> Vec<AggregateCall> {
+        specs
+            .iter()
+            .map(|(name, args)| resolve(name, args.clone(), args.is_empty()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn an_endless_session_keeps_bounded_state() {
+        let x = || Expr::column(0, DataType::Int);
+        let calls = calls(&[
+            ("COUNT", vec![]),
+            ("SUM", vec![x()]),
+            ("AVG", vec![x()]),
+            ("MAX", vec![x()]),
+            ("LATEST_BY_OFFSET", vec![x()]),
+            ("EARLIEST_BY_OFFSET", vec![x(), Expr::literal(2)]),
+            ("LATEST_BY_OFFSET", vec![x(), Expr::literal(3)]),
+            ("TOPK", vec![x(), Expr::literal(2)]),
+            ("STDDEV_SAMPLE", vec![x()]),
+        ]);
+        let n = calls.len();
+        let op = SessionOperator::new(calls, 1_000, None, None);
+        let mut state = SessionState::default();
+        let mut out = Vec::new();
+        let mut sizes = Vec::new();
+        // One key sending every 10 ms: one session that never closes.
+        for i in 0..100_000i64 {
+            // COUNT(*) takes no argument; the others take the value.
+            let mut args = vec![vec![Value::Int((i % 1_000) as i32)]; n];
+            args[0].clear();
+            assert!(op.process(&mut state, b"dev", &[], i * 10, args, &mut out));
+            out.clear();
+            if i == 999 || i == 99_999 {
+                sizes.push(postcard::to_allocvec(&state).unwrap().len());
+            }
+        }
+        assert_eq!(state.size(), (1, 1));
+        let session = &state.keys[&b"dev"[..]].sessions[0];
+        assert!(session.rows.is_empty());
+        assert_eq!((session.start, session.end), (0, 999_990));
+        assert_eq!(op.results(session)[0], Value::Bigint(100_000));
+        assert_eq!(op.results(session)[4], Value::Int(999));
+        // Only varint-encoded numbers (times, sums, arrival numbers) grow by a few bytes; the
+        // old row-keeping state grew by every record's arguments (megabytes here).
+        let (small, large) = (sizes[0], sizes[1]);
+        assert!(
+            large <= small + 32,
+            "state grew from {small} to {large} bytes"
+        );
+    }
+
+    #[test]
+    fn merges_follow_kafka_streams_order_sessions_by_end_then_the_record() {
+        let x = || Expr::column(0, DataType::Int);
+        let calls = calls(&[
+            ("COLLECT_LIST", vec![x()]),
+            ("LATEST_BY_OFFSET", vec![x()]),
+            ("EARLIEST_BY_OFFSET", vec![x()]),
+        ]);
+        let op = SessionOperator::new(calls, 15_000, None, None);
+        let mut state = SessionState::default();
+        let mut out = Vec::new();
+        // Arrival order: 30 s (v 1), 0 s (v 2), 15 s bridges them (v 3).
+        for (t, v) in [(30_000, 1), (0, 2), (15_000, 3)] {
+            let args = vec![vec![Value::Int(v)]; 3];
+            op.process(&mut state, b"a", &[], t, args, &mut out);
+        }
+        let last = out.last().and_then(|c| c.results.clone()).unwrap();
+        use Value::Int;
+        // COLLECT_LIST: [0 s] then [30 s] (store order), then the record — not arrival order.
+        assert_eq!(last[0], Value::Array(vec![Int(2), Int(1), Int(3)]));
+        // The by-offset functions order by arrival: latest is the bridging record, earliest
+        // the first record to arrive (in the session that ends last).
+        assert_eq!(last[1], Int(3));
+        assert_eq!(last[2], Int(1));
+    }
+
+    #[test]
+    fn sessions_from_a_row_keeping_checkpoint_are_rebuilt_from_their_rows() {
+        let x = || Expr::column(0, DataType::Int);
+        let calls = calls(&[("COLLECT_LIST", vec![x()]), ("LATEST_BY_OFFSET", vec![x()])]);
+        let op = SessionOperator::new(calls.clone(), 10_000, None, None);
+        let int = |v| vec![StoredValue(Value::Int(v))];
+        // As the previous operator wrote it: plain accumulators and every record's arguments.
+        let session = Session {
+            start: 0,
+            end: 5_000,
+            timestamp: 5_000,
+            accumulators: vec![
+                Accumulator::List(vec![StoredValue(Value::Int(7)), StoredValue(Value::Int(8))]),
+                Accumulator::Value(StoredValue(Value::Int(8))),
+            ],
+            rows: vec![(1, vec![int(7), int(7)]), (3, vec![int(8), int(8)])],
+        };
+        let mut state = SessionState {
+            stream_time: 5_000,
+            arrivals: 3,
+            keys: BTreeMap::from([(
+                b"a".to_vec(),
+                KeySessions {
+                    key: vec![],
+                    sessions: vec![session],
+                },
+            )]),
+            by_end: BTreeSet::from([(5_000, b"a".to_vec(), 0)]),
+        };
+        let bytes = postcard::to_allocvec(&state).unwrap();
+        state = postcard::from_bytes(&bytes).unwrap();
+        let mut out = Vec::new();
+        let args = vec![vec![Value::Int(9)], vec![Value::Null]];
+        op.process(&mut state, b"a", &[], 6_000, args, &mut out);
+        let results = out.last().and_then(|c| c.results.clone()).unwrap();
+        use Value::Int;
+        assert_eq!(results[0], Value::Array(vec![Int(7), Int(8), Int(9)]));
+        assert_eq!(
+            results[1],
+            Int(8),
+            "a NULL does not replace the latest value"
+        );
+        let session = &state.keys[&b"a"[..]].sessions[0];
+        assert!(session.rows.is_empty());
+        assert!(matches!(session.accumulators[1], Accumulator::ByOffset(_)));
     }
 
     #[test]

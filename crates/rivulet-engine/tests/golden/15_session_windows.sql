@@ -211,3 +211,33 @@ CREATE TABLE t AS SELECT k, COUNT(*) AS n FROM s WINDOW SESSION (0 SECONDS) GROU
 CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');
 CREATE TABLE t AS SELECT k, COUNT(*) AS n FROM s WINDOW SESSION (10 SECONDS) GROUP BY WINDOWSTART;
 -- error: WINDOWSTART
+
+-- case: merged sessions combine their aggregates in Kafka Streams' merge order (sessions by end, then the record); by-offset functions order by arrival
+CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+CREATE TABLE t AS SELECT k, COLLECT_LIST(v) AS vs, LATEST_BY_OFFSET(v) AS last, EARLIEST_BY_OFFSET(v) AS first, TOPK(v, 2) AS top FROM s WINDOW SESSION (10 SECONDS) GROUP BY k;
+-- input s@20000: "a" {"v":2}
+-- input s@0: "a" {"v":1}
+-- input s@10000: "a" {"v":3}
+-- input s@25000: "a" {"v":0}
+-- output T@20000: "a" window(20000,20000) {"VS":[2],"LAST":2,"FIRST":2,"TOP":[2]}
+-- output T@0: "a" window(0,0) {"VS":[1],"LAST":1,"FIRST":1,"TOP":[1]}
+-- output T@10000: "a" window(0,0) null
+-- output T@10000: "a" window(20000,20000) null
+-- output T@10000: "a" window(0,20000) {"VS":[1,2,3],"LAST":3,"FIRST":2,"TOP":[3,2]}
+-- output T@25000: "a" window(0,20000) null
+-- output T@25000: "a" window(0,25000) {"VS":[1,2,3,0],"LAST":0,"FIRST":2,"TOP":[3,2]}
+
+-- case: n-value LATEST/EARLIEST_BY_OFFSET and COLLECT_SET through a session merge
+CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+CREATE TABLE t AS SELECT k, LATEST_BY_OFFSET(v, 2) AS last2, EARLIEST_BY_OFFSET(v, 2) AS first2, COLLECT_SET(v) AS vset FROM s WINDOW SESSION (15 SECONDS) GROUP BY k;
+-- input s@30000: "a" {"v":5}
+-- input s@0: "a" {"v":7}
+-- input s@1000: "a" {"v":5}
+-- input s@15000: "a" {"v":9}
+-- output T@30000: "a" window(30000,30000) {"LAST2":[5],"FIRST2":[5],"VSET":[5]}
+-- output T@0: "a" window(0,0) {"LAST2":[7],"FIRST2":[7],"VSET":[7]}
+-- output T@1000: "a" window(0,0) null
+-- output T@1000: "a" window(0,1000) {"LAST2":[7,5],"FIRST2":[7,5],"VSET":[7,5]}
+-- output T@15000: "a" window(0,1000) null
+-- output T@15000: "a" window(30000,30000) null
+-- output T@15000: "a" window(0,30000) {"LAST2":[5,9],"FIRST2":[5,7],"VSET":[7,5,9]}

@@ -1,6 +1,7 @@
 //! AVG: INT, BIGINT or DOUBLE → DOUBLE; NULL ignored; no non-NULL rows → 0.0 (not NULL).
 //! Integer inputs are summed as BIGINT and divided at the end, as ksqlDB does. Table-capable:
-//! undo subtracts the value and uncounts it (NULL is not undone).
+//! undo subtracts the value and uncounts it (NULL is not undone). Merge adds the sums and the
+//! counts (ksqlDB's `AverageUdaf.merge`).
 
 use rivulet_core::{DataType, Value};
 
@@ -60,4 +61,18 @@ pub(super) fn result(acc: &Accumulator) -> Value {
         Accumulator::AvgDouble { sum, count } => sum / *count as f64,
         _ => 0.0,
     })
+}
+
+pub(super) fn merge(into: &mut Accumulator, other: &Accumulator) {
+    match (into, other) {
+        (Accumulator::AvgInt { sum, count }, Accumulator::AvgInt { sum: s2, count: c2 }) => {
+            *sum = sum.wrapping_add(*s2);
+            *count += c2;
+        }
+        (Accumulator::AvgDouble { sum, count }, Accumulator::AvgDouble { sum: s2, count: c2 }) => {
+            *sum += s2;
+            *count += c2;
+        }
+        _ => {}
+    }
 }

@@ -3,7 +3,8 @@
 //! `(n·Σxy − Σx·Σy) / sqrt((n·Σx² − (Σx)²)·(n·Σy² − (Σy)²))`, computed in the same order so
 //! results agree to the bit. Rows with a NULL x or y are ignored; fewer than 2 rows or a
 //! constant column give NaN (0/0), which JSON output writes as `"NaN"`, as ksqlDB does.
-//! Table-capable: undo subtracts a row's terms.
+//! Table-capable: undo subtracts a row's terms. Merge adds the two sides' sums and counts
+//! (ksqlDB's `CorrelationUdaf.merge`).
 //!
 //! This module owns the sums; typing is `mod.rs`'s.
 
@@ -76,6 +77,18 @@ pub(super) fn result(s: &CorrelationSums) -> Value {
     let denominator_y = n * s.y_squared_sum - s.y_sum * s.y_sum;
     let denominator = (denominator_x * denominator_y).sqrt();
     Value::Double(numerator / denominator)
+}
+
+pub(super) fn merge(into: &mut Accumulator, other: &Accumulator) {
+    let (Accumulator::Correlation(a), Accumulator::Correlation(b)) = (into, other) else {
+        return;
+    };
+    a.x_sum += b.x_sum;
+    a.y_sum += b.y_sum;
+    a.x_squared_sum += b.x_squared_sum;
+    a.y_squared_sum += b.y_squared_sum;
+    a.xy_sum += b.xy_sum;
+    a.count += b.count;
 }
 
 #[cfg(test)]

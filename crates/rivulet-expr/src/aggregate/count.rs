@@ -1,6 +1,6 @@
 //! COUNT: `COUNT(*)` counts rows, `COUNT(col)` counts non-NULL values; starts at 0.
 //! Table-capable: undo subtracts the row (a NULL value, which `COUNT(col)` did not count, is
-//! not subtracted).
+//! not subtracted). Merge adds the counts (ksqlDB: `aggOne + aggTwo`).
 
 use rivulet_core::Value;
 
@@ -31,5 +31,11 @@ pub(super) fn undo(acc: &mut Accumulator, arg: Option<&Value>) {
         if !v.is_null() {
             *n -= 1;
         }
+    }
+}
+
+pub(super) fn merge(into: &mut Accumulator, other: &Accumulator) {
+    if let (Accumulator::Count(a), Accumulator::Count(b)) = (into, other) {
+        *a = a.wrapping_add(*b);
     }
 }

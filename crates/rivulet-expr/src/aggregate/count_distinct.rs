@@ -1,7 +1,8 @@
 //! COUNT_DISTINCT: the number of distinct non-NULL values. ksqlDB estimates it with
 //! HyperLogLog (about 2 % error); Rivulet counts exactly, which agrees with ksqlDB's estimate
 //! at the small cardinalities its sparse sketch represents exactly. Values are kept as stable
-//! 64-bit hashes (FNV-1a over the value's hash input), so state survives a restart.
+//! 64-bit hashes (FNV-1a over the value's hash input), so state survives a restart. Merge is
+//! the union of the two sets (ksqlDB merges its two sketches).
 
 use std::hash::{Hash, Hasher};
 
@@ -35,4 +36,13 @@ pub(super) fn update(acc: &mut Accumulator, arg: Option<&Value>) {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     v.hash(&mut h);
     set.insert(h.finish());
+}
+
+pub(super) fn merge(into: &mut Accumulator, other: Accumulator) {
+    if let (Accumulator::Distinct(a), Accumulator::Distinct(mut b)) = (into, other) {
+        if a.len() < b.len() {
+            std::mem::swap(a, &mut b);
+        }
+        a.extend(b);
+    }
 }

@@ -1,7 +1,8 @@
 //! HISTOGRAM(STRING) → `MAP<STRING, BIGINT>`: how many times each distinct value occurred, as
 //! ksqlDB's `HistogramUdaf`. At most 1000 distinct keys: once the map holds 1000, values not in
 //! it are ignored (existing keys still count). A table-capable aggregate: undo decrements a key
-//! and removes it when it reaches 0.
+//! and removes it when it reaches 0. Merge adds `other`'s counts to `into`'s; its keys not in
+//! `into` are added while `into` holds fewer than 1000 (ksqlDB's `HistogramUdaf.merge`).
 //!
 //! NULL values are ignored (ksqlDB counts them under a null map key, which no output format can
 //! write). Keys are kept sorted (a `BTreeMap`, plain serde state); ksqlDB's map order is its
@@ -48,6 +49,19 @@ pub(super) fn result(counts: &BTreeMap<String, i64>) -> Value {
             .map(|(k, n)| (Value::String(Arc::from(k.as_str())), Value::Bigint(*n)))
             .collect(),
     )
+}
+
+pub(super) fn merge(into: &mut Accumulator, other: Accumulator) {
+    let (Accumulator::Histogram(a), Accumulator::Histogram(b)) = (into, other) else {
+        return;
+    };
+    for (key, n) in b {
+        if let Some(count) = a.get_mut(&key) {
+            *count += n;
+        } else if a.len() < LIMIT {
+            a.insert(key, n);
+        }
+    }
 }
 
 #[cfg(test)]

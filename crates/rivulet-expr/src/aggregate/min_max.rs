@@ -1,5 +1,6 @@
 //! MIN and MAX over INT, BIGINT, DOUBLE, DECIMAL, STRING, BYTES, DATE, TIME, TIMESTAMP →
-//! the same type; NULL ignored; an all-NULL group gives NULL.
+//! the same type; NULL ignored; an all-NULL group gives NULL. Merge keeps the smaller (larger)
+//! of the two values, a NULL side giving the other (ksqlDB's `MinKudaf`/`MaxKudaf` merge).
 
 use std::cmp::Ordering;
 
@@ -32,5 +33,12 @@ pub(super) fn update(acc: &mut Accumulator, arg: Option<&mut Value>, wanted: Ord
     }
     if current.0.is_null() || v.sql_cmp(&current.0) == Some(wanted) {
         current.0 = std::mem::take(v);
+    }
+}
+
+/// Merges `other` into `into`: `other`'s value wins when it orders `wanted` against `into`'s.
+pub(super) fn merge(into: &mut Accumulator, other: Accumulator, wanted: Ordering) {
+    if let Accumulator::Value(mut v) = other {
+        update(into, Some(&mut v.0), wanted);
     }
 }

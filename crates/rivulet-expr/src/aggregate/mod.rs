@@ -6,6 +6,13 @@
 //! UDAF init arguments; they are folded into [`AggregateKind`].
 //!
 //! Accumulators are plain serde values ([`Accumulator`]) so operator state can be checkpointed.
+//!
+//! Every aggregate can also merge two accumulators ([`AggregateCall::merge`], ksqlDB's UDAF
+//! `merge`, which Kafka Streams' session windows call through `KudafAggregator.getMerger()`).
+//! Merged state starts from [`AggregateCall::init_mergeable`] and takes rows with
+//! [`AggregateCall::update_at`], which stamps the by-offset functions' values with the row's
+//! sequence so a merge can order them as ksqlDB does. `merge(init, x)` is `x` for every
+//! function.
 //! This module owns the functions only: grouping, windows and emission belong to the engine's
 //! aggregate operator, and it must not evaluate expressions (callers pass argument values).
 
@@ -170,6 +177,10 @@ pub enum Accumulator {
         m2: f64,
     },
     Correlation(CorrelationSums),
+    /// LATEST/EARLIEST_BY_OFFSET (single and n forms) in state that is merged: the kept values,
+    /// oldest first, each with the sequence it was taken at (ksqlDB's SEQ field). Last variant,
+    /// so the others keep their checkpoint encoding.
+    ByOffset(Vec<(u64, StoredValue)>),
 }
 
 fn invalid(name: &str, types: &[DataType]) -> TypeError {
@@ -373,6 +384,80 @@ pub fn resolve_with_text(
 }
 
 impl AggregateCall {
+    /// The by-offset function this call is, if it is one.
+    fn by_offset(&self) -> Option<by_offset::ByOffset> {
+        let (latest, n, ignore_nulls, single) = match self.kind {
+            AggregateKind::LatestByOffset { ignore_nulls } => (true, 1, ignore_nulls, true),
+            AggregateKind::EarliestByOffset { ignore_nulls } => (false, 1, ignore_nulls, true),
+            AggregateKind::LatestByOffsetN { n, ignore_nulls } => (true, n, ignore_nulls, false),
+            AggregateKind::EarliestByOffsetN { n, ignore_nulls } => (false, n, ignore_nulls, false),
+            _ => return None,
+        };
+        Some(by_offset::ByOffset {
+            latest,
+            n,
+            ignore_nulls,
+            single,
+        })
+    }
+
+    /// The accumulator of a group with no rows yet whose state will be merged: as [`init`]'s,
+    /// except that the by-offset functions keep each value's sequence
+    /// ([`Accumulator::ByOffset`]). Feed it with [`update_at`].
+    ///
+    /// [`init`]: AggregateCall::init
+    /// [`update_at`]: AggregateCall::update_at
+    pub fn init_mergeable(&self) -> Accumulator {
+        match self.by_offset() {
+            Some(_) => Accumulator::ByOffset(Vec::new()),
+            None => self.init(),
+        }
+    }
+
+    /// Adds one row, as [`update`](AggregateCall::update), for state from
+    /// [`init_mergeable`](AggregateCall::init_mergeable): `seq` is the row's place in arrival
+    /// order (increasing over every accumulator that may be merged with this one); the
+    /// by-offset functions keep it with the value, as ksqlDB's SEQ.
+    pub fn update_at(&self, acc: &mut Accumulator, args: &mut [Value], seq: u64) {
+        match (self.by_offset(), &acc) {
+            (Some(f), Accumulator::ByOffset(_)) => {
+                by_offset::update_at(acc, args.first_mut(), seq, f)
+            }
+            _ => self.update(acc, args),
+        }
+    }
+
+    /// Merges `other` into `into`, as ksqlDB's UDAF `merge(aggOne = into, aggTwo = other)`:
+    /// counts, sums, sketches and statistics combine; MIN/MAX keep the extreme; COLLECT_LIST
+    /// appends `other`'s values after `into`'s and COLLECT_SET its new ones; TOPK and
+    /// TOPKDISTINCT merge their sorted lists (ties: `into`'s first); HISTOGRAM adds counts up
+    /// to its key limit; the by-offset functions keep the latest / earliest values by the
+    /// sequence they were taken at. Both sides must come from this call.
+    pub fn merge(&self, into: &mut Accumulator, other: Accumulator) {
+        if let Some(f) = self.by_offset() {
+            return by_offset::merge(into, other, f);
+        }
+        match self.kind {
+            AggregateKind::CountStar | AggregateKind::Count => count::merge(into, &other),
+            AggregateKind::Sum => sum::merge(into, &other),
+            AggregateKind::Avg => avg::merge(into, &other),
+            AggregateKind::Min => min_max::merge(into, other, std::cmp::Ordering::Less),
+            AggregateKind::Max => min_max::merge(into, other, std::cmp::Ordering::Greater),
+            AggregateKind::CountDistinct => count_distinct::merge(into, other),
+            AggregateKind::CollectList => collect::merge_list(into, other),
+            AggregateKind::CollectSet => collect::merge_set(into, other),
+            AggregateKind::TopK { k } => topk::merge(into, other, k, false),
+            AggregateKind::TopKDistinct { k } => topk::merge(into, other, k, true),
+            AggregateKind::Histogram => histogram::merge(into, other),
+            AggregateKind::StddevSamp | AggregateKind::StddevSample => stddev::merge(into, &other),
+            AggregateKind::Correlation => correlation::merge(into, &other),
+            AggregateKind::LatestByOffset { .. }
+            | AggregateKind::EarliestByOffset { .. }
+            | AggregateKind::LatestByOffsetN { .. }
+            | AggregateKind::EarliestByOffsetN { .. } => {}
+        }
+    }
+
     /// The accumulator of a group that has seen no rows yet.
     pub fn init(&self) -> Accumulator {
         match self.kind {
@@ -506,6 +591,10 @@ impl AggregateCall {
                 })
             }
             Accumulator::Correlation(sums) => correlation::result(sums),
+            Accumulator::ByOffset(items) => match self.by_offset() {
+                Some(f) => by_offset::result(items, f),
+                None => Value::Null,
+            },
         }
     }
 }
@@ -934,6 +1023,213 @@ mod tests {
             call.result(&acc),
             Value::Array(vec![entry(9, "b"), entry(5, "a")])
         );
+    }
+
+    /// Feeds `rows` to a mergeable accumulator of `call`, numbering them from `first_seq`.
+    fn fed(call: &AggregateCall, rows: &[Vec<Value>], first_seq: u64) -> Accumulator {
+        let mut acc = call.init_mergeable();
+        for (i, row) in rows.iter().enumerate() {
+            call.update_at(&mut acc, &mut row.clone(), first_seq + i as u64);
+        }
+        acc
+    }
+
+    /// Rows of argument values.
+    type Rows = Vec<Vec<Value>>;
+
+    /// Every aggregate, with rows for it: (call, rows a, rows b).
+    fn merge_cases() -> Vec<(AggregateCall, Rows, Rows)> {
+        use DataType as T;
+        use Value::*;
+        let int_rows = |xs: &[Option<i32>]| -> Vec<Vec<Value>> {
+            xs.iter().map(|x| vec![x.map_or(Null, Int)]).collect()
+        };
+        let a = int_rows(&[Some(4), None, Some(9), Some(4), Some(-2)]);
+        let b = int_rows(&[Some(7), Some(4), None, Some(11), Some(9), Some(0)]);
+        let words =
+            |ws: &[&str]| -> Vec<Vec<Value>> { ws.iter().map(|w| vec![Value::from(*w)]).collect() };
+        let pairs = |ps: &[(i32, i32)]| -> Vec<Vec<Value>> {
+            ps.iter().map(|(x, y)| vec![Int(*x), Int(*y)]).collect()
+        };
+        let with = |name: &str, extra: Vec<Expr>| {
+            let mut args = vec![col(0, T::Int)];
+            args.extend(extra);
+            call(name, args).unwrap()
+        };
+        let mut cases = vec![
+            (
+                resolve("COUNT", vec![], true).unwrap(),
+                a.clone(),
+                b.clone(),
+            ),
+            (with("COUNT", vec![]), a.clone(), b.clone()),
+            (with("SUM", vec![]), a.clone(), b.clone()),
+            (with("AVG", vec![]), a.clone(), b.clone()),
+            (with("MIN", vec![]), a.clone(), b.clone()),
+            (with("MAX", vec![]), a.clone(), b.clone()),
+            (with("COUNT_DISTINCT", vec![]), a.clone(), b.clone()),
+            (with("COLLECT_LIST", vec![]), a.clone(), b.clone()),
+            (with("COLLECT_SET", vec![]), a.clone(), b.clone()),
+            (with("TOPK", vec![Expr::literal(3)]), a.clone(), b.clone()),
+            (
+                with("TOPKDISTINCT", vec![Expr::literal(3)]),
+                a.clone(),
+                b.clone(),
+            ),
+            (with("STDDEV_SAMP", vec![]), a.clone(), b.clone()),
+            (with("STDDEV_SAMPLE", vec![]), a.clone(), b.clone()),
+            (
+                call("HISTOGRAM", vec![col(0, T::String)]).unwrap(),
+                words(&["x", "y", "x"]),
+                words(&["z", "x"]),
+            ),
+            (
+                call("CORRELATION", vec![col(0, T::Int), col(1, T::Int)]).unwrap(),
+                pairs(&[(1, 2), (3, 7)]),
+                pairs(&[(-4, 1), (2, 2), (5, 9)]),
+            ),
+            (
+                call(
+                    "TOPK",
+                    vec![col(0, T::Int), col(1, T::String), Expr::literal(3)],
+                )
+                .unwrap(),
+                vec![
+                    vec![Int(5), Value::from("a")],
+                    vec![Int(9), Value::from("b")],
+                ],
+                vec![
+                    vec![Int(5), Value::from("c")],
+                    vec![Int(9), Null],
+                    vec![Int(1), Value::from("d")],
+                ],
+            ),
+        ];
+        for name in ["LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET"] {
+            for extra in [
+                vec![],
+                vec![Expr::literal(false)],
+                vec![Expr::literal(3)],
+                vec![Expr::literal(3), Expr::literal(false)],
+                vec![Expr::literal(8)],
+            ] {
+                cases.push((with(name, extra), a.clone(), b.clone()));
+            }
+            // A side of NULLs only.
+            cases.push((with(name, vec![]), a.clone(), int_rows(&[None, None])));
+            cases.push((with(name, vec![]), int_rows(&[None]), b.clone()));
+        }
+        cases
+    }
+
+    fn same(x: &Value, y: &Value) -> bool {
+        match (x, y) {
+            (Value::Double(a), Value::Double(b)) => {
+                (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-9 * a.abs().max(1.0)
+            }
+            _ => x == y,
+        }
+    }
+
+    #[test]
+    fn merge_of_two_parts_equals_one_accumulator_fed_both_in_order() {
+        let cases = merge_cases();
+        assert!(cases.len() > 16);
+        for (call, a, b) in cases {
+            let mut merged = fed(&call, &a, 1);
+            call.merge(&mut merged, fed(&call, &b, 100));
+            let mut all = a.clone();
+            all.extend(b.iter().cloned());
+            let whole = fed(&call, &all, 1);
+            let (got, want) = (call.result(&merged), call.result(&whole));
+            assert!(same(&got, &want), "{call}: merged {got:?}, whole {want:?}");
+            // The merged state survives a checkpoint.
+            let bytes = postcard::to_allocvec(&merged).unwrap();
+            assert_eq!(postcard::from_bytes::<Accumulator>(&bytes).unwrap(), merged);
+        }
+    }
+
+    #[test]
+    fn init_is_the_identity_of_merge() {
+        for (call, a, _) in merge_cases() {
+            let x = fed(&call, &a, 1);
+            let mut left = call.init_mergeable();
+            call.merge(&mut left, x.clone());
+            assert_eq!(left, x, "{call}: merge(init, x)");
+            let mut right = x.clone();
+            call.merge(&mut right, call.init_mergeable());
+            assert_eq!(
+                call.result(&right),
+                call.result(&x),
+                "{call}: merge(x, init)"
+            );
+        }
+    }
+
+    #[test]
+    fn by_offset_merges_order_values_by_sequence_not_by_side() {
+        use Value::Int;
+        let rows = |xs: &[i32]| -> Vec<Vec<Value>> { xs.iter().map(|x| vec![Int(*x)]).collect() };
+        let latest = call("LATEST_BY_OFFSET", vec![col(0, DataType::Int)]).unwrap();
+        let latest2 = call(
+            "LATEST_BY_OFFSET",
+            vec![col(0, DataType::Int), Expr::literal(2)],
+        )
+        .unwrap();
+        let earliest = call("EARLIEST_BY_OFFSET", vec![col(0, DataType::Int)]).unwrap();
+        let earliest2 = call(
+            "EARLIEST_BY_OFFSET",
+            vec![col(0, DataType::Int), Expr::literal(2)],
+        )
+        .unwrap();
+        // `into` took its values at 10 and 12, `other` at 11 and 13.
+        let merged = |c: &AggregateCall| {
+            let mut into = c.init_mergeable();
+            c.update_at(&mut into, &mut [Int(1)], 10);
+            c.update_at(&mut into, &mut [Int(3)], 12);
+            let mut other = c.init_mergeable();
+            c.update_at(&mut other, &mut [Int(2)], 11);
+            c.update_at(&mut other, &mut [Int(4)], 13);
+            // Merging the other way round gives the same values.
+            let mut swapped = other.clone();
+            c.merge(&mut into, other);
+            c.merge(&mut swapped, fed(c, &rows(&[1]), 10));
+            c.merge(&mut swapped, fed(c, &rows(&[3]), 12));
+            assert_eq!(c.result(&into), c.result(&swapped), "{c}");
+            c.result(&into)
+        };
+        assert_eq!(merged(&latest), Int(4));
+        assert_eq!(merged(&earliest), Int(1));
+        assert_eq!(merged(&latest2), Value::Array(vec![Int(3), Int(4)]));
+        assert_eq!(merged(&earliest2), Value::Array(vec![Int(1), Int(2)]));
+    }
+
+    #[test]
+    fn collect_list_merges_in_merge_order_and_plain_by_offset_treats_other_as_later() {
+        use Value::Int;
+        let list = call("COLLECT_LIST", vec![col(0, DataType::Int)]).unwrap();
+        let mut later = list.init_mergeable();
+        list.update_at(&mut later, &mut [Int(2)], 2);
+        let mut earlier = list.init_mergeable();
+        list.update_at(&mut earlier, &mut [Int(1)], 1);
+        list.merge(&mut later, earlier);
+        assert_eq!(list.result(&later), Value::Array(vec![Int(2), Int(1)]));
+
+        let set = call("COLLECT_SET", vec![col(0, DataType::Int)]).unwrap();
+        let mut a = fed(&set, &[vec![Int(3)], vec![Int(1)]], 1);
+        set.merge(&mut a, fed(&set, &[vec![Int(1)], vec![Int(5)]], 9));
+        assert_eq!(set.result(&a), Value::Array(vec![Int(3), Int(1), Int(5)]));
+
+        // Plain (unsequenced) state: `other` counts as later.
+        let latest = call("LATEST_BY_OFFSET", vec![col(0, DataType::Int)]).unwrap();
+        let mut into = latest.init();
+        latest.update(&mut into, &mut [Int(7)]);
+        let mut other = latest.init();
+        latest.update(&mut other, &mut [Int(8)]);
+        latest.merge(&mut into, other);
+        assert_eq!(into, Accumulator::Value(StoredValue(Int(8))));
+        latest.merge(&mut into, latest.init());
+        assert_eq!(latest.result(&into), Int(8));
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! - Table-capable: undo removes a value with the reverse update
 //!   `M2 -= (n·x − S)² / (n·(n − 1))`. Unlike ksqlDB, M2 is reset to exactly 0 once at most
 //!   one value remains and never goes below 0, so rounding cannot leave a negative variance.
+//! - Merge, as ksqlDB's `merge` (Chan et al.'s parallel formula): counts and sums add (the sum
+//!   in the input type's wrapping arithmetic), `M2 = M2₁ + M2₂ + n₁·n₂·(mean₁ − mean₂)² / n`,
+//!   or `M2₁ + M2₂` when a side is empty; each mean is the sum as a double over the count.
 //!
 //! This module owns the running statistics; typing is `mod.rs`'s.
 
@@ -135,6 +138,50 @@ pub(super) fn variance(acc: &Accumulator) -> f64 {
             }
         }
         _ => 0.0,
+    }
+}
+
+/// The (count, sum as a double, M2) of any of the three accumulators.
+fn stats(acc: &Accumulator) -> Option<(i64, f64, f64)> {
+    Some(match acc {
+        Accumulator::StddevInt { sum, count, m2 } => (*count, f64::from(*sum), *m2),
+        Accumulator::StddevBigint { sum, count, m2 } => (*count, *sum as f64, *m2),
+        Accumulator::StddevDouble { sum, count, m2 } => (*count, *sum, *m2),
+        _ => return None,
+    })
+}
+
+pub(super) fn merge(into: &mut Accumulator, other: &Accumulator) {
+    let (Some((c1, s1, m1)), Some((c2, s2, m2_two))) = (stats(into), stats(other)) else {
+        return;
+    };
+    let n = c1 + c2;
+    let m2_new = if c1 == 0 || c2 == 0 {
+        m1 + m2_two
+    } else {
+        let inner = s1 / c1 as f64 - s2 / c2 as f64;
+        m1 + m2_two + c1.wrapping_mul(c2) as f64 * inner * inner / n as f64
+    };
+    match (into, other) {
+        (Accumulator::StddevInt { sum, count, m2 }, Accumulator::StddevInt { sum: other, .. }) => {
+            *sum = sum.wrapping_add(*other);
+            (*count, *m2) = (n, m2_new);
+        }
+        (
+            Accumulator::StddevBigint { sum, count, m2 },
+            Accumulator::StddevBigint { sum: other, .. },
+        ) => {
+            *sum = sum.wrapping_add(*other);
+            (*count, *m2) = (n, m2_new);
+        }
+        (
+            Accumulator::StddevDouble { sum, count, m2 },
+            Accumulator::StddevDouble { sum: other, .. },
+        ) => {
+            *sum += other;
+            (*count, *m2) = (n, m2_new);
+        }
+        _ => {}
     }
 }
 

@@ -1,6 +1,7 @@
 //! SUM: INT → INT (wrapping, as Java's int), BIGINT → BIGINT, DOUBLE → DOUBLE, DECIMAL →
 //! DECIMAL; NULL ignored; initial 0, so an all-NULL group sums to 0. Table-capable: undo
-//! subtracts the value (with the same wrapping arithmetic).
+//! subtracts the value (with the same wrapping arithmetic). Merge adds the two sums, as
+//! ksqlDB's `merge` does (Java's wrapping `+`).
 
 use rivulet_core::{DataType, Decimal, Value};
 
@@ -63,5 +64,21 @@ pub(super) fn result(acc: &Accumulator) -> Value {
             Value::Decimal(Decimal::new(*unscaled, *scale))
         }
         _ => Value::Null,
+    }
+}
+
+pub(super) fn merge(into: &mut Accumulator, other: &Accumulator) {
+    match (into, other) {
+        (Accumulator::SumInt(a), Accumulator::SumInt(b)) => *a = a.wrapping_add(*b),
+        (Accumulator::SumBigint(a), Accumulator::SumBigint(b)) => *a = a.wrapping_add(*b),
+        (Accumulator::SumDouble(a), Accumulator::SumDouble(b)) => *a += b,
+        (
+            Accumulator::SumDecimal { unscaled, scale },
+            Accumulator::SumDecimal {
+                unscaled: other,
+                scale: other_scale,
+            },
+        ) if scale == other_scale => *unscaled = unscaled.saturating_add(*other),
+        _ => {}
     }
 }

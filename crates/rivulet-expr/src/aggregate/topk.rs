@@ -12,6 +12,10 @@
 //! equal to the smallest entry of a full list is dropped. Values compare as Java's `compareTo`
 //! does (doubles by `Double.compare`, bytes as signed bytes). The state keeps at most k entries.
 //!
+//! Merge, as ksqlDB's mergers: both lists are descending, so they are merged like sorted runs,
+//! at most k entries. TOPK takes `into`'s entry on a tie (so ties keep `into`'s entries first,
+//! then `other`'s); TOPKDISTINCT takes an entry equal on both sides once.
+//!
 //! This module owns the ordering and the bounded lists; typing is `mod.rs`'s.
 
 use std::{cmp::Ordering, sync::Arc};
@@ -150,6 +154,34 @@ pub(super) fn update_distinct(acc: &mut Accumulator, arg: Option<&mut Value>, k:
         return;
     }
     insert(items, std::mem::take(v), k);
+}
+
+/// Merges the descending lists `into` and `other` into the k largest entries. `distinct`:
+/// an entry on both sides is taken once (TOPKDISTINCT); otherwise `into`'s goes first on a tie.
+pub(super) fn merge(into: &mut Accumulator, other: Accumulator, k: usize, distinct: bool) {
+    let (Accumulator::List(a), Accumulator::List(b)) = (into, other) else {
+        return;
+    };
+    let mut left = std::mem::take(a).into_iter().peekable();
+    let mut right = b.into_iter().peekable();
+    while a.len() < k {
+        let order = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Greater,
+            (None, Some(_)) => Ordering::Less,
+            (Some(x), Some(y)) => java_cmp(sort_value(&x.0), sort_value(&y.0)),
+        };
+        let next = match order {
+            Ordering::Greater => left.next(),
+            Ordering::Equal if distinct => {
+                right.next();
+                left.next()
+            }
+            Ordering::Equal => left.next(),
+            Ordering::Less => right.next(),
+        };
+        a.extend(next);
+    }
 }
 
 #[cfg(test)]
