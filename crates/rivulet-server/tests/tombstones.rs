@@ -219,27 +219,25 @@ async fn push_query_over_a_ctas_table_sends_its_tombstones() {
     );
 }
 
-#[tokio::test]
-async fn sse_feeds_never_see_tombstones() {
-    let (_dir, app) = app().await;
-    users_with_a_deletion(&app).await;
-    produce(
-        &app,
-        "users",
-        json!([{"key": "u3", "value": {"NAME": "cy", "AGE": 50}}]),
-    )
-    .await;
+/// The `data:` lines of user rows an SSE answer sends, once it has sent `n` of them.
+async fn sse_rows(
+    app: &Router,
+    uri: &str,
+    n: usize,
+    after_start: impl std::future::Future<Output = ()>,
+) -> Vec<String> {
     let req = Request::builder()
         .method("GET")
-        .uri("/query-sse?offset=earliest&sql=SELECT%20*%20FROM%20users%20EMIT%20CHANGES%3B")
+        .uri(uri)
         .body(Body::empty())
         .unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
+    after_start.await;
     let mut body = res.into_body();
     let mut text = String::new();
     let read = async {
-        while text.matches("data: {\"ID\"").count() < 3 {
+        while text.matches("data: {\"ID\"").count() < n {
             match body.frame().await {
                 Some(Ok(frame)) => {
                     if let Ok(data) = frame.into_data() {
@@ -252,18 +250,54 @@ async fn sse_feeds_never_see_tombstones() {
     };
     tokio::time::timeout(Duration::from_secs(10), read)
         .await
-        .unwrap_or_else(|_| panic!("three rows within 10 s, got {text:?}"));
-    let rows: Vec<&str> = text
-        .lines()
+        .unwrap_or_else(|_| panic!("{n} rows within 10 s, got {text:?}"));
+    text.lines()
         .filter(|l| l.starts_with("data: {\"ID\""))
-        .collect();
-    assert_eq!(
-        rows,
-        [
-            "data: {\"ID\":\"u1\",\"NAME\":\"ann\",\"AGE\":30}",
-            "data: {\"ID\":\"u2\",\"NAME\":\"bob\",\"AGE\":40}",
-            "data: {\"ID\":\"u3\",\"NAME\":\"cy\",\"AGE\":50}",
-        ],
-        "{text}"
-    );
+        .map(str::to_string)
+        .collect()
+}
+
+const SSE_ROWS: [&str; 3] = [
+    "data: {\"ID\":\"u1\",\"NAME\":\"ann\",\"AGE\":30}",
+    "data: {\"ID\":\"u2\",\"NAME\":\"bob\",\"AGE\":40}",
+    "data: {\"ID\":\"u3\",\"NAME\":\"cy\",\"AGE\":50}",
+];
+
+#[tokio::test]
+async fn sse_feeds_never_see_tombstones() {
+    let (_dir, app) = app().await;
+    users_with_a_deletion(&app).await;
+    produce(
+        &app,
+        "users",
+        json!([{"key": "u3", "value": {"NAME": "cy", "AGE": 50}}]),
+    )
+    .await;
+    // Its own query, from the earliest offset.
+    let uri = "/query-sse?offset=earliest&sql=SELECT%20*%20FROM%20users%20EMIT%20CHANGES%3B";
+    let rows = sse_rows(&app, uri, 3, async {}).await;
+    assert_eq!(rows, SSE_ROWS);
+}
+
+#[tokio::test]
+async fn shared_sse_feeds_never_see_tombstones() {
+    let (_dir, app) = app().await;
+    ksql_ok(&app, USERS).await;
+    // The shared query (from latest) the dashboard's viewers use.
+    let uri = "/query-sse?sql=SELECT%20*%20FROM%20users%20EMIT%20CHANGES%3B";
+    let produced = async {
+        produce(
+            &app,
+            "users",
+            json!([
+                {"key": "u1", "value": {"NAME": "ann", "AGE": 30}},
+                {"key": "u2", "value": {"NAME": "bob", "AGE": 40}},
+                {"key": "u1", "value": null},
+                {"key": "u3", "value": {"NAME": "cy", "AGE": 50}},
+            ]),
+        )
+        .await;
+    };
+    let rows = sse_rows(&app, uri, 3, produced).await;
+    assert_eq!(rows, SSE_ROWS);
 }
