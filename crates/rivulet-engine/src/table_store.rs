@@ -6,7 +6,9 @@
 //!
 //! The runners update a store through one call, [`TableStore::apply`], with the changes of
 //! every record they process (records replayed after a restart included, so the store is
-//! rebuilt with the operator's state; a stateless table query first reloads its sink topic).
+//! rebuilt with the operator's state; a stateless table query first reloads its sink topic, and
+//! so does an EMIT FINAL aggregation restored from a checkpoint, whose state no longer holds the
+//! windows it emitted).
 //! Stores live in memory only.
 //!
 //! This module owns the stores; it must not read the log nor plan queries.

@@ -7,7 +7,7 @@ use std::{sync::atomic::Ordering, time::Duration};
 
 use bytes::Bytes;
 use rivulet_core::{Record, Value};
-use rivulet_engine::{Engine, EngineConfig, QueryStream, Session};
+use rivulet_engine::{query::PushItem, Engine, EngineConfig, QueryStream, Session};
 use rivulet_log::{
     embedded::{EmbeddedConfig, EmbeddedLog},
     Log,
@@ -61,7 +61,7 @@ async fn tutorial_push_query_shows_every_session_row() {
         .await
         .expect("stream");
     log.append("orders", 0, orders()).await.expect("append");
-    let sql = "SELECT windowstart, windowend, item_id, SUM(quantity) FROM orders WINDOW SESSION (20 SECONDS) GROUP BY item_id EMIT CHANGES LIMIT 5;";
+    let sql = "SELECT windowstart, windowend, item_id, SUM(quantity) FROM orders WINDOW SESSION (20 SECONDS) GROUP BY item_id EMIT CHANGES LIMIT 7;";
     let mut push = match engine.query(sql, &earliest()).await {
         Ok(QueryStream::Push(push)) => push,
         Ok(_) => panic!("{sql}: not a push query"),
@@ -82,29 +82,40 @@ async fn tutorial_push_query_shows_every_session_row() {
             "KSQL_COL_0 INTEGER"
         ]
     );
-    let mut rows = Vec::new();
-    while let Some(row) = tokio::time::timeout(Duration::from_secs(10), push.next())
+    let mut items = Vec::new();
+    while let Some(item) = tokio::time::timeout(Duration::from_secs(10), push.next_item())
         .await
         .expect("rows arrive")
     {
-        rows.push(row);
+        items.push(item);
     }
-    // Merged-away sessions' tombstones are not sent to a push query's client: rows only.
+    // A merged-away session's tombstone reaches the client (its key and window filled, the
+    // aggregate NULL), and counts toward LIMIT; `/query` writes it, `/query-stream` drops it.
     let row = |s: i64, e: i64, item: &str, total: i32| {
-        vec![
+        PushItem::Row(vec![
             Value::Bigint(s),
             Value::Bigint(e),
             Value::from(item),
             Value::Int(total),
-        ]
+        ])
+    };
+    let tombstone = |s: i64, e: i64, item: &str| {
+        PushItem::Tombstone(vec![
+            Value::Bigint(s),
+            Value::Bigint(e),
+            Value::from(item),
+            Value::Null,
+        ])
     };
     assert_eq!(
-        rows,
+        items,
         vec![
             row(1_000, 1_000, "apple", 2),
             row(2_000, 2_000, "pear", 7),
+            tombstone(1_000, 1_000, "apple"),
             row(1_000, 15_000, "apple", 5),
             row(40_000, 40_000, "apple", 1),
+            tombstone(40_000, 40_000, "apple"),
             row(36_000, 40_000, "apple", 5),
         ]
     );

@@ -234,10 +234,13 @@ async fn unsupported_pull_queries_answer_ksqldb_errors() {
     ksql(&app, "CREATE TABLE users (id BIGINT PRIMARY KEY, name VARCHAR) WITH (kafka_topic='users', value_format='json', partitions=1);").await;
     let (status, text) = query(&app, "SELECT * FROM users WHERE id = 1;").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
-    assert!(
-        text.contains("Table 'USERS' is not materialized."),
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        body["message"],
+        "The `USERS` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_USERS AS SELECT * FROM USERS'. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.",
         "{text}"
     );
+    assert_eq!(body["error_code"], 40001, "{text}");
     let (status, text) = send(&app, "GET", "/tables/users/rows", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     // Once its query is terminated, a CTAS table is no longer materialized either.
@@ -247,7 +250,7 @@ async fn unsupported_pull_queries_answer_ksqldb_errors() {
     let (status, text) = query(&app, "SELECT * FROM currentLocation;").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     assert!(
-        text.contains("Table 'CURRENTLOCATION' is not materialized."),
+        text.contains("The `CURRENTLOCATION` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_CURRENTLOCATION AS SELECT * FROM CURRENTLOCATION'."),
         "{text}"
     );
 }

@@ -54,7 +54,10 @@ use bytes::Bytes;
 use rivulet_core::{Column, ColumnKind, LoggedRecord, Record, Value};
 use rivulet_format::{encode_windowed_key, Format, Serde, WindowKind};
 use rivulet_log::{CommittedOffset, Log, ProducerTag, ReadLimits};
-use rivulet_sql::planner::{QueryPlan, WindowShape};
+use rivulet_sql::{
+    planner::{QueryPlan, WindowShape},
+    Emit,
+};
 use serde::Deserialize;
 use tokio::sync::watch;
 
@@ -251,6 +254,14 @@ pub async fn start(
             Ok(None) => {}
             Err(e) => tracing::warn!(query = %query_id, error = %e,
                 "checkpoint unreadable: rebuilding state from the origin"),
+        }
+    }
+    if checkpoint.is_some() && window_kind.is_some() && plan.emit == Some(Emit::Final) {
+        // An EMIT FINAL table's store holds the windows it emitted, which the restored state
+        // no longer has: read them back from the sink (without them, only pull queries miss).
+        if let Err(e) = crate::source_table::load_windows(log.as_ref(), sink, &store).await {
+            tracing::warn!(query = %query_id, error = %e,
+                "EMIT FINAL table not refilled from its sink: pull queries miss earlier windows");
         }
     }
 

@@ -13,6 +13,7 @@ pub mod row_decoder;
 pub mod row_encoder;
 pub mod shared;
 pub mod shared_feed;
+pub mod tombstone;
 
 pub use print::PrintQuery;
 pub use pull::PullQuery;
@@ -21,6 +22,7 @@ pub use row_decoder::RowDecoder;
 pub use row_encoder::RowEncoder;
 pub use shared::{SharedPushQueries, Subscription};
 pub use shared_feed::{Batch, Delivery, Encode, FeedPolicy, FeedSubscription};
+pub use tombstone::PushItem;
 
 /// What a statement on a query endpoint runs: a push query's rows, a pull query's finite
 /// result or PRINT's text lines.

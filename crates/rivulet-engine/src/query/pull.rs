@@ -3,7 +3,8 @@
 //!
 //! Materialized tables are CTAS results (aggregations, and tables projected from tables) and
 //! `CREATE SOURCE TABLE`s ([`crate::source_table`]); a plain `CREATE TABLE` is not
-//! materialized, as in ksqlDB.
+//! materialized, as in ksqlDB, which refuses pull queries on it with its "isn't queryable"
+//! message.
 //!
 //! The query is planned over the table's row as pull queries see it: the pseudo-columns, the
 //! key columns, for a windowed table `WINDOWSTART` and `WINDOWEND` (key columns too, as ksqlDB
@@ -42,6 +43,14 @@ pub struct PullQuery {
 /// A pull-query error as ksqlDB words it.
 fn pull_error(message: &str) -> EngineError {
     EngineError::statement(format!("{message}{PULL_HINT}"))
+}
+
+/// ksqlDB's refusal of a pull query on a table no query materializes (a plain `CREATE TABLE`,
+/// or a CTAS table whose query was terminated): `EngineExecutor.notMaterializedException`.
+fn not_queryable(table: &str) -> EngineError {
+    EngineError::statement(format!(
+        "The `{table}` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_{table} AS SELECT * FROM {table}'. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query."
+    ))
 }
 
 /// The table's columns as a pull query sees them: keys, window bounds when windowed, values.
@@ -117,10 +126,7 @@ pub fn plan(
                 source.name
             )));
         }
-        return Err(pull_error(&format!(
-            "Table '{}' is not materialized.",
-            source.name
-        )));
+        return Err(not_queryable(&source.name));
     }
     let mentions = |text: &str| text.contains("\"ROWPARTITION\"") || text.contains("\"ROWOFFSET\"");
     if mentions(&format!("{:?}", query.where_clause)) {

@@ -3,7 +3,9 @@
 //! rows to the client's channel until the client goes, the query is closed, or its LIMIT is
 //! reached. A record that fails to decode or evaluate is counted and goes to the processing log
 //! ([`crate::processing_log`]); the query goes on. A query with GROUP BY runs one aggregating
-//! task over all partitions instead ([`super::push_aggregate`]).
+//! task over all partitions instead ([`super::push_aggregate`]). Over a table, a record
+//! with a null value is a deletion: the client gets a tombstone for its key
+//! ([`super::tombstone`]).
 
 use std::{
     collections::HashMap,
@@ -26,6 +28,7 @@ use tokio::{
 use super::{
     push_aggregate::{AggregatePushTask, Cursor, ToClient},
     row_decoder::{DecodedRow, RowDecoder},
+    tombstone::{PushItem, TombstoneLayout},
 };
 use crate::{
     catalog::Source,
@@ -111,7 +114,7 @@ pub struct PushQuery {
     pub limit: Option<u32>,
     /// Records that failed to decode or evaluate so far.
     pub errors: Arc<AtomicU64>,
-    rows: mpsc::Receiver<Vec<Value>>,
+    rows: mpsc::Receiver<PushItem>,
     stopped: watch::Receiver<bool>,
     sent: u64,
     tasks: Vec<JoinHandle<()>>,
@@ -119,15 +122,27 @@ pub struct PushQuery {
 }
 
 impl PushQuery {
-    /// The next row; `None` once the query is closed or its LIMIT was reached.
+    /// The next row, skipping tombstones (as `/query-stream` and the SSE feeds drop them);
+    /// `None` once the query is closed or its LIMIT was reached.
     pub async fn next(&mut self) -> Option<Vec<Value>> {
+        loop {
+            match self.next_item().await? {
+                PushItem::Row(row) => return Some(row),
+                PushItem::Tombstone(_) => tracing::trace!(query = %self.id, "Dropped tombstone"),
+            }
+        }
+    }
+
+    /// The next row or tombstone (a tombstone counts toward LIMIT, as a row does); `None`
+    /// once the query is closed or its LIMIT was reached.
+    pub async fn next_item(&mut self) -> Option<PushItem> {
         if self.limit.is_some_and(|l| self.sent >= u64::from(l)) || *self.stopped.borrow() {
             return None;
         }
         tokio::select! {
-            row = self.rows.recv() => {
+            item = self.rows.recv() => {
                 self.sent += 1;
-                row
+                item
             }
             _ = self.stopped.changed() => None,
         }
@@ -211,13 +226,18 @@ pub async fn start(
     }
     for p in partitions.iter().filter(|_| plan.aggregate.is_none()) {
         let start = start_of(p);
+        let decoder = RowDecoder::for_plan(source, &plan)?;
+        let tombstones = plan
+            .source_is_table
+            .then(|| TombstoneLayout::new(&plan.columns, |i| decoder.is_key_row(i)));
         let task = PartitionTask {
             log: log.clone(),
             processing_log: processing_log.clone(),
             query_id: id.clone(),
             topic: source.topic.clone(),
             partition: p.partition,
-            decoder: RowDecoder::for_plan(source, &plan)?,
+            decoder,
+            tombstones,
             plan: plan.clone(),
             tx: tx.clone(),
             errors: errors.clone(),
@@ -253,8 +273,10 @@ struct PartitionTask {
     topic: String,
     partition: u32,
     decoder: RowDecoder,
+    /// For a table source: how a deleted key is written.
+    tombstones: Option<TombstoneLayout>,
     plan: Arc<QueryPlan>,
-    tx: mpsc::Sender<Vec<Value>>,
+    tx: mpsc::Sender<PushItem>,
     errors: Arc<AtomicU64>,
 }
 
@@ -301,12 +323,18 @@ impl PartitionTask {
     }
 
     /// Decodes, filters and projects one record; errors are counted and logged.
-    fn process(&mut self, record: &rivulet_core::LoggedRecord) -> Option<Vec<Value>> {
+    fn process(&mut self, record: &rivulet_core::LoggedRecord) -> Option<PushItem> {
         let mut row = match self.decoder.decode_first(self.partition, record) {
             Ok(DecodedRow::Row(row)) => row,
-            // ksqlDB's push queries drop null-value stream records ("invalid data"), unlike
-            // persistent queries (TransientQuerySinkProcessor).
-            Ok(DecodedRow::NullValue(_)) => return None,
+            // A table's null value deletes its key (whatever WHERE says, as a KTable filter
+            // forwards deletions); tables drop records with a null key. ksqlDB's push queries
+            // drop null-value stream records ("invalid data"), unlike persistent queries
+            // (TransientQuerySinkProcessor).
+            Ok(DecodedRow::NullValue(row)) => {
+                let layout = self.tombstones.as_ref()?;
+                record.record.key.as_ref()?;
+                return Some(PushItem::Tombstone(layout.row(&row)));
+            }
             Err(e) => {
                 let kind = ErrorKind::Deserialization { target: e.target };
                 self.fail(record.offset, "deserializer", kind, e.error.to_string());
@@ -341,7 +369,7 @@ impl PartitionTask {
                 }
             }
         }
-        Some(out)
+        Some(PushItem::Row(out))
     }
 
     fn fail(&self, offset: i64, step: &'static str, kind: ErrorKind, message: String) {

@@ -9,8 +9,9 @@
 //! Stream time, grace and late records follow the operator, with one shuffle partition per
 //! source partition (ksqlDB's repartition topic has as many partitions as its source). Group
 //! keys are encoded as JSON for the state's map: a transient query writes no key bytes anywhere.
-//! Tombstones (HAVING turned false) are not sent: a push query's client sees rows only, as
-//! ksqlDB's transient sink drops null values. A record that fails to decode or evaluate is
+//! A group's deletion (HAVING turned false, a table aggregation's group emptied, a session
+//! merged away) goes to the client as a tombstone of its key ([`super::tombstone`]); the key
+//! values are read back from the group's key bytes. A record that fails to decode or evaluate is
 //! counted and goes to the processing log; the query goes on.
 //!
 //! This module owns the log reading of aggregate push queries; it must not implement grouping
@@ -25,14 +26,15 @@ use std::{
 };
 
 use rivulet_core::{Column, ColumnKind, LoggedRecord, Value};
-use rivulet_format::Format;
+use rivulet_format::{Format, Serde};
 use rivulet_log::{Log, ReadLimits};
-use rivulet_sql::planner::QueryPlan;
+use rivulet_sql::planner::{QueryPlan, AGGREGATE_ROW_PREFIX};
 use tokio::sync::mpsc;
 
 use super::{
     aggregate_runner::key_codec,
     row_decoder::{DecodedRow, RowDecoder},
+    tombstone::{PushItem, TombstoneLayout},
 };
 use crate::{
     catalog::Source,
@@ -52,7 +54,7 @@ pub(crate) struct Cursor {
 
 /// Where the rows go: the client's channel, and the query's error counter.
 pub(crate) struct ToClient {
-    pub tx: mpsc::Sender<Vec<Value>>,
+    pub tx: mpsc::Sender<PushItem>,
     pub errors: Arc<AtomicU64>,
 }
 
@@ -64,8 +66,11 @@ pub(crate) struct AggregatePushTask {
     topic: String,
     decoder: RowDecoder,
     operator: AggregateOperator,
+    /// Reads a group's key values back from its key bytes (for tombstones).
+    keys: Serde,
+    tombstones: TombstoneLayout,
     plan: Arc<QueryPlan>,
-    tx: mpsc::Sender<Vec<Value>>,
+    tx: mpsc::Sender<PushItem>,
     errors: Arc<AtomicU64>,
 }
 
@@ -81,7 +86,7 @@ impl AggregatePushTask {
         to_client: ToClient,
     ) -> Result<AggregatePushTask, EngineError> {
         let ToClient { tx, errors } = to_client;
-        let key_columns = plan
+        let key_columns: Vec<Column> = plan
             .aggregate
             .as_ref()
             .map(|a| {
@@ -92,6 +97,11 @@ impl AggregatePushTask {
                     .collect()
             })
             .unwrap_or_default();
+        let keys = Serde::new(Format::Json, key_columns.clone(), false)
+            .map_err(|e| EngineError::statement(e.to_string()))?;
+        // The aggregate row: ROWTIME, WINDOWSTART, WINDOWEND, the grouping keys, the results.
+        let key_end = AGGREGATE_ROW_PREFIX + key_columns.len();
+        let tombstones = TombstoneLayout::new(&plan.columns, |i| (1..key_end).contains(&i));
         let codec = key_codec(Format::Json, key_columns)?;
         let operator = AggregateOperator::new(plan.clone(), partitions, codec)
             .ok_or_else(|| EngineError::server("not an aggregate query"))?;
@@ -102,6 +112,8 @@ impl AggregatePushTask {
             topic: source.topic.clone(),
             decoder: RowDecoder::for_plan(source, &plan)?,
             operator,
+            keys,
+            tombstones,
             plan,
             tx,
             errors,
@@ -135,10 +147,11 @@ impl AggregatePushTask {
                     changes.clear();
                     self.process(partition, record, &mut changes);
                     for change in changes.drain(..) {
-                        let Change { row: Some(row), .. } = change else {
-                            continue;
+                        let item = match change.row {
+                            Some(row) => PushItem::Row(row),
+                            None => self.tombstone(&change),
                         };
-                        if self.tx.send(row).await.is_err() {
+                        if self.tx.send(item).await.is_err() {
                             return;
                         }
                     }
@@ -163,6 +176,20 @@ impl AggregatePushTask {
                 }
             }
         }
+    }
+
+    /// The tombstone of a deleted group and window: its key values (NULL if its key bytes do
+    /// not read back) and window bounds where the projection has them.
+    fn tombstone(&self, change: &Change) -> PushItem {
+        let (start, end) = change.window.map_or((Value::Null, Value::Null), |(s, e)| {
+            (Value::Bigint(s), Value::Bigint(e))
+        });
+        let mut row = vec![Value::Null, start, end];
+        if self.keys.decode(Some(&change.key), &mut row).is_err() {
+            let n = self.keys.columns().len();
+            row.extend(std::iter::repeat_with(|| Value::Null).take(n));
+        }
+        PushItem::Tombstone(self.tombstones.row(&row))
     }
 
     /// Decodes, filters and aggregates one record; errors are counted and logged.

@@ -140,6 +140,14 @@ impl RowDecoder {
         })
     }
 
+    /// Whether row position `i` holds a key column or a window bound (what a table's
+    /// tombstone row still carries).
+    pub fn is_key_row(&self, i: usize) -> bool {
+        i.checked_sub(3)
+            .and_then(|j| self.slots.get(j))
+            .is_some_and(|s| matches!(s, Slot::Key(_) | Slot::WindowStart | Slot::WindowEnd))
+    }
+
     /// A decoder for `plan`'s scan of `source`: it reads only the value columns the plan uses,
     /// and with a WHERE clause, the filter's columns first ([`RowDecoder::want`]).
     pub fn for_plan(source: &Source, plan: &QueryPlan) -> Result<RowDecoder, EngineError> {

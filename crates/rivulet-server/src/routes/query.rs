@@ -1,7 +1,9 @@
 //! ksqlDB's query endpoints: `POST /query-stream` (delimited, JSON or StreamedRow output),
 //! `POST /query` (the legacy StreamedRow array ksql-python reads line by line) and
 //! `POST /close-query`. One JSON document per chunk, written as rows arrive; the stream ends
-//! when the client goes, the query is closed, or its LIMIT is reached.
+//! when the client goes, the query is closed, or its LIMIT is reached. A push query over a
+//! table writes a deleted key as `{"row":{"columns":[…],"tombstone":true}}` on the
+//! StreamedRow format; the delimited and JSON formats drop tombstones, as ksqlDB does.
 //!
 //! Pull queries (no EMIT) answer their finite result at once, in the same formats (see
 //! [`pull_body`]): on `/query` the header's schema marks key columns with ` KEY` and no
@@ -19,7 +21,7 @@ use axum::{
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use rivulet_engine::{PrintQuery, PullQuery, PushQuery, QueryStream, Session};
+use rivulet_engine::{query::PushItem, PrintQuery, PullQuery, PushQuery, QueryStream, Session};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -125,25 +127,35 @@ fn stream_rows(query: PushQuery, output: Output, keep_alive: Option<Duration>) -
                 }
                 Phase::Rows { first } => {
                     let next = match keep_alive {
-                        Some(every) => match tokio::time::timeout(every, query.next()).await {
-                            Ok(row) => row,
-                            Err(_) => {
-                                return Some((
-                                    Ok(Bytes::from_static(b"\n")),
-                                    (query, Phase::Rows { first }, None),
-                                ))
+                        Some(every) => {
+                            match tokio::time::timeout(every, next_item(&mut query, output)).await {
+                                Ok(row) => row,
+                                Err(_) => {
+                                    return Some((
+                                        Ok(Bytes::from_static(b"\n")),
+                                        (query, Phase::Rows { first }, None),
+                                    ))
+                                }
                             }
-                        },
-                        None => query.next().await,
+                        }
+                        None => next_item(&mut query, output).await,
                     };
                     match next {
-                        Some(row) => {
-                            let text = match output {
-                                Output::Delimited => format!("{}\n", row_json(&row)),
-                                Output::Json => format!(",{}", row_json(&row)),
-                                Output::StreamedRow => {
+                        Some(item) => {
+                            let text = match (output, item) {
+                                (Output::Delimited, PushItem::Row(row)) => {
+                                    format!("{}\n", row_json(&row))
+                                }
+                                (Output::Json, PushItem::Row(row)) => {
+                                    format!(",{}", row_json(&row))
+                                }
+                                (_, PushItem::Row(row)) => {
                                     format!("{{\"row\":{{\"columns\":{}}}}},\n", row_json(&row))
                                 }
+                                (_, PushItem::Tombstone(row)) => format!(
+                                    "{{\"row\":{{\"columns\":{},\"tombstone\":true}}}},\n",
+                                    row_json(&row)
+                                ),
                             };
                             Some((
                                 Ok(Bytes::from(text)),
@@ -179,6 +191,15 @@ fn stream_rows(query: PushQuery, output: Output, keep_alive: Option<Duration>) -
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// The next item `output` writes: rows and tombstones on StreamedRow; rows only on the
+/// delimited and JSON formats, which drop tombstones.
+async fn next_item(query: &mut PushQuery, output: Output) -> Option<PushItem> {
+    match output {
+        Output::StreamedRow => query.next_item().await,
+        Output::Delimited | Output::Json => query.next().await.map(PushItem::Row),
+    }
 }
 
 /// The legacy header's schema string of a pull query: ` KEY` after each key column.
