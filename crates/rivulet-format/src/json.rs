@@ -1470,9 +1470,7 @@ impl<'a> Reader<'a> {
                 return self.number().map(drop);
             }
             // At most 18 digits always fit a BIGINT, 9 an INT; other numbers are read below.
-            (JTy::Bigint | JTy::Timestamp, Some(b'-' | b'0'..=b'9'))
-                if self.skip_plain_number(18, false) =>
-            {
+            (JTy::Bigint | JTy::Timestamp, Some(b'-' | b'0'..=b'9')) if self.skip_plain_long() => {
                 return Ok(())
             }
             (JTy::Int, Some(b'-' | b'0'..=b'9')) if self.skip_plain_number(9, false) => {
@@ -1525,6 +1523,26 @@ impl<'a> Reader<'a> {
         }
         self.pos = i;
         true
+    }
+
+    /// Skips a plain integer that fits a BIGINT (`skip_plain_number` with 19 digits, checked
+    /// against `i64`'s bounds) and returns true; else false, cursor unchanged.
+    fn skip_plain_long(&mut self) -> bool {
+        let start = self.pos;
+        if !self.skip_plain_number(19, false) {
+            return false;
+        }
+        let text = self.b.get(start..self.pos).unwrap_or_default();
+        let (digits, bound): (&[u8], &[u8]) = match text.strip_prefix(b"-") {
+            Some(d) => (d, b"9223372036854775808"),
+            None => (text, b"9223372036854775807"),
+        };
+        // Same length, no leading zero: byte order is numeric order.
+        if digits.len() < bound.len() || digits <= bound {
+            return true;
+        }
+        self.pos = start;
+        false
     }
 
     /// `asLong()` of a number or `Long.parseLong` of a string.
@@ -2361,6 +2379,10 @@ mod tests {
             .is_err());
     }
 
+    fn full_long() -> JsonCodec {
+        codec(&[("A", DataType::Int), ("B", DataType::Bigint)], false)
+    }
+
     #[test]
     fn unwanted_fields_come_out_null_but_fail_as_if_read() {
         let columns = [
@@ -2402,6 +2424,24 @@ mod tests {
             let expected = decode(&full, bad).expect_err(bad).to_string();
             let got = decode(&part, bad).expect_err(bad).to_string();
             assert_eq!(got, expected, "{bad}");
+        }
+        // BIGINT bounds are exact when unused.
+        let mut long = codec(&[("A", DataType::Int), ("B", DataType::Bigint)], false);
+        long.want(&[Want::Read, Want::Check]);
+        for (b, ok) in [
+            ("9223372036854775807", true),
+            ("9223372036854775808", false),
+            ("-9223372036854775808", true),
+            ("-9223372036854775809", false),
+            ("1684615020438850600", true),
+            ("12345678901234567890", false),
+        ] {
+            let json = format!(r#"{{"A":1,"B":{b}}}"#);
+            assert_eq!(decode(&long, &json).is_ok(), ok, "{b}");
+            assert_eq!(
+                decode(&long, &json).is_ok(),
+                decode(&full_long(), &json).is_ok()
+            );
         }
         // An INT column is checked for range even when unused.
         let mut int = codec(&[("A", DataType::Int), ("B", DataType::Int)], false);
