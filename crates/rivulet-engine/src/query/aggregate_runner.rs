@@ -51,13 +51,17 @@ use std::{
 use bytes::Bytes;
 use rivulet_core::{Column, ColumnKind, LoggedRecord, Record, Value};
 use rivulet_format::{encode_windowed_key, Format, Serde, WindowKind};
-use rivulet_log::{CommittedOffset, Log, ProducerTag, ReadLimits};
+use rivulet_log::{
+    partitioner::partition_for_key, CommittedOffset, Log, PartitionDescription, ProducerTag,
+    ReadLimits,
+};
 use rivulet_sql::planner::{QueryPlan, WindowShape};
 use serde::Deserialize;
 use tokio::sync::watch;
 
 use super::{
     persistent::{consumer_group, producer_id, QueryStats, RunningQuery},
+    repartition::{self, RepartitionRecord},
     row_decoder::{DecodedRow, RowDecoder},
     row_encoder::RowEncoder,
     StartFrom,
@@ -163,8 +167,30 @@ fn find_position(list: &[Position], topic: &str, partition: u32) -> Option<i64> 
         .map(|c| c.offset)
 }
 
+/// Per-query settings of an aggregate query beyond its plan.
+#[derive(Debug, Clone, Default)]
+pub struct AggregateOptions {
+    /// The internal repartition topic used when the source has several partitions (see
+    /// [`crate::query::repartition::topic_name`]).
+    pub repartition_topic: String,
+    /// Idle-partition timeout in event-time ms (`rivulet.watermark.idle.timeout.ms`); `None`
+    /// disables it.
+    pub idle_timeout_ms: Option<i64>,
+}
+
+/// The consumer group of second-stage task `task` (`-origin` appended: its origin group).
+pub fn stage2_group(query_id: &str, task: u32) -> String {
+    format!("_rivulet-query-{query_id}-aggregate-{task}")
+}
+
+/// The producer id of second-stage task `task` in the sink's producer tags.
+fn stage2_producer(query_id: &str, task: u32) -> u64 {
+    producer_id(&format!("{query_id}-aggregate"), task)
+}
+
 /// Starts the aggregate `plan` reading `source` and writing the table `sink`, checkpointing
-/// with `checkpointing` when given.
+/// with `checkpointing` when given. A source with one partition runs one task; a source with
+/// several runs two stages through the repartition topic (see the module doc).
 #[allow(clippy::too_many_arguments)]
 pub async fn start(
     log: Arc<dyn Log>,
@@ -176,21 +202,162 @@ pub async fn start(
     from: StartFrom,
     store: TableStore,
     checkpointing: Option<Checkpointing>,
+    options: AggregateOptions,
 ) -> Result<RunningQuery, EngineError> {
     let partitions = log.describe_topic(&source.topic).await?.partitions;
     let sink_description = log.describe_topic(&sink.topic).await?;
-    let sink_partitions = sink_description.partitions.len() as u32;
-    if sink_partitions == 0 {
+    if sink_description.partitions.is_empty() {
         return Err(EngineError::server(format!(
             "Sink topic '{}' has no partitions",
             sink.topic
         )));
     }
-    let exactly_once = log.keeps_producer_tags() && source.topic != sink.topic;
     let key_format = Format::parse(&sink.key_format.name, sink.key_format.delimiter.as_deref())
         .map_err(|e| EngineError::statement(e.to_string()))?;
-    let codec = key_codec(key_format, group_key_columns(&plan))?;
-    let window_kind = plan
+    let key_columns = group_key_columns(&plan);
+    let codec = || key_codec(key_format, key_columns.clone());
+    let plan = Arc::new(plan);
+    let stats = Arc::new(QueryStats::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let shared = Shared {
+        log: log.clone(),
+        processing_log: processing_log.clone(),
+        query_id: query_id.to_string(),
+        sink,
+        plan: plan.clone(),
+        store,
+        checkpointing,
+        stats: stats.clone(),
+        stop: stop_rx.clone(),
+    };
+    // A query an older version ran as one task over several partitions (its progress is in
+    // the single task's group, and it has no repartition topic) keeps running that way: its
+    // checkpoint and sink floors are that task's.
+    let single = partitions.len() <= 1
+        || (!log
+            .committed_offsets(&consumer_group(query_id))
+            .await?
+            .is_empty()
+            && log.describe_topic(&options.repartition_topic).await.is_err());
+    let mut handles = Vec::new();
+    if single {
+        let operator =
+            AggregateOperator::new(plan.clone(), sink_description.partitions.len() as u32, codec()?)
+                .ok_or_else(|| EngineError::server("not an aggregate query"))?
+                .with_idle_timeout(options.idle_timeout_ms);
+        let spec = TaskSpec {
+            task: 0,
+            topic: source.topic.clone(),
+            partitions,
+            from,
+            origin_group: origin_group(query_id),
+            progress_group: consumer_group(query_id),
+            producer: Box::new(|p| producer_id(query_id, p)),
+            input: Input::Source(RowDecoder::new(source)?),
+            sink_by_key: false,
+        };
+        handles.push(spawn_task(&shared, spec, operator).await?);
+    } else {
+        let repartition_partitions =
+            super::repartition::ensure_topic(&log, &options.repartition_topic, &source.topic)
+                .await?;
+        let repartition = log.describe_topic(&options.repartition_topic).await?;
+        // Second stage first: its origin (the repartition topic's start) is settled before the
+        // first stage writes anything.
+        for rp in repartition.partitions {
+            let task = rp.partition;
+            let operator = AggregateOperator::new(plan.clone(), 1, codec()?)
+                .ok_or_else(|| EngineError::server("not an aggregate query"))?;
+            let spec = TaskSpec {
+                task,
+                topic: options.repartition_topic.clone(),
+                partitions: vec![rp],
+                from: StartFrom::Earliest,
+                origin_group: format!("{}-origin", stage2_group(query_id, task)),
+                progress_group: stage2_group(query_id, task),
+                producer: Box::new(move |_| stage2_producer(query_id, task)),
+                input: Input::Repartition,
+                sink_by_key: true,
+            };
+            handles.push(spawn_task(&shared, spec, operator).await?);
+        }
+        tracing::debug!(query = %query_id, partitions = repartition_partitions, "aggregate query runs in two stages");
+        let stage1 = super::repartition::Stage1 {
+            log: log.clone(),
+            processing_log,
+            query_id: query_id.to_string(),
+            repartition_topic: options.repartition_topic.clone(),
+            plan: plan.clone(),
+            from,
+            stats: stats.clone(),
+            stop: stop_rx,
+            idle_timeout: options.idle_timeout_ms.filter(|t| *t >= 0),
+        };
+        match super::repartition::start(stage1, source, codec).await {
+            Ok(tasks) => handles.extend(tasks),
+            Err(e) => {
+                for h in &handles {
+                    h.abort();
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(RunningQuery::from_parts(stats, stop_tx, handles))
+}
+
+/// What every task of one aggregate query shares.
+struct Shared<'a> {
+    log: Arc<dyn Log>,
+    processing_log: ProcessingLog,
+    query_id: String,
+    sink: &'a Source,
+    plan: Arc<QueryPlan>,
+    store: TableStore,
+    checkpointing: Option<Checkpointing>,
+    stats: Arc<QueryStats>,
+    stop: watch::Receiver<bool>,
+}
+
+/// What an aggregate task reads.
+enum Input {
+    /// Source records: decoded and filtered here.
+    Source(RowDecoder),
+    /// A repartition topic's evaluated rows and watermarks.
+    Repartition,
+}
+
+/// One aggregate task: which partitions of which topic it reads, its groups and producers.
+struct TaskSpec<'a> {
+    /// Its checkpoint's task number.
+    task: u32,
+    topic: String,
+    partitions: Vec<PartitionDescription>,
+    from: StartFrom,
+    origin_group: String,
+    progress_group: String,
+    /// Producer id of the appends caused by each input partition.
+    producer: Box<dyn Fn(u32) -> u64 + 'a>,
+    input: Input,
+    /// Whether the sink partition is computed from the key (second stage: the operator has one
+    /// shuffle partition) rather than taken from the operator's change.
+    sink_by_key: bool,
+}
+
+/// Restores one task's state and positions and starts it.
+async fn spawn_task(
+    shared: &Shared<'_>,
+    spec: TaskSpec<'_>,
+    mut operator: AggregateOperator,
+) -> Result<tokio::task::JoinHandle<()>, EngineError> {
+    let log = &shared.log;
+    let query_id = shared.query_id.as_str();
+    let sink = shared.sink;
+    let sink_description = log.describe_topic(&sink.topic).await?;
+    let sink_partitions = sink_description.partitions.len() as u32;
+    let exactly_once = log.keeps_producer_tags() && spec.topic != sink.topic;
+    let window_kind = shared
+        .plan
         .aggregate
         .as_ref()
         .and_then(|a| a.window)
@@ -202,51 +369,45 @@ pub async fn start(
                 size_ms: size as i64,
             },
         });
-    let schema = plan.output_schema();
+    let schema = shared.plan.output_schema();
     let encoder = RowEncoder::new(&schema, sink)?;
-    let plan = Arc::new(plan);
-    let mut operator = AggregateOperator::new(plan.clone(), sink_partitions, codec)
-        .ok_or_else(|| EngineError::server("not an aggregate query"))?;
-
-    let origin_group = origin_group(query_id);
-    let progress_group = consumer_group(query_id);
-    let origins = log.committed_offsets(&origin_group).await?;
-    let progress = log.committed_offsets(&progress_group).await?;
+    let origins = log.committed_offsets(&spec.origin_group).await?;
+    let progress = log.committed_offsets(&spec.progress_group).await?;
     let first_start = origins.is_empty();
 
     // The checkpoint, if any and readable; otherwise empty state at the origin.
     let mut checkpoint = None;
-    if let Some(c) = &checkpointing {
-        match c.store.load(query_id, 0) {
+    if let Some(c) = &shared.checkpointing {
+        match c.store.load(query_id, spec.task) {
             Ok(Some(cp)) => match decode_state(&cp.state) {
                 Ok(state) => {
                     operator.restore(state);
                     // Pull queries read the store: refill it with the restored results
                     // (replay after the checkpoint then updates it as before).
-                    store.apply(&operator.current_results());
+                    shared.store.apply(&operator.current_results());
                     checkpoint = Some(cp);
                 }
-                Err(e) => tracing::warn!(query = %query_id, error = %e,
+                Err(e) => tracing::warn!(query = %query_id, task = spec.task, error = %e,
                     "checkpoint state unreadable: rebuilding state from the origin"),
             },
             Ok(None) => {}
-            Err(e) => tracing::warn!(query = %query_id, error = %e,
+            Err(e) => tracing::warn!(query = %query_id, task = spec.task, error = %e,
                 "checkpoint unreadable: rebuilding state from the origin"),
         }
     }
 
     let mut new_origins = Vec::new();
-    let mut cursors = Vec::with_capacity(partitions.len());
-    for p in &partitions {
-        let origin = match find_offset(&origins, &source.topic, p.partition) {
+    let mut cursors = Vec::with_capacity(spec.partitions.len());
+    for p in &spec.partitions {
+        let origin = match find_offset(&origins, &spec.topic, p.partition) {
             Some(o) => o.max(p.start_offset),
             None => {
-                let o = match from {
+                let o = match spec.from {
                     StartFrom::Earliest => p.start_offset,
                     StartFrom::Latest => p.end_offset,
                 };
                 new_origins.push(CommittedOffset {
-                    topic: source.topic.clone(),
+                    topic: spec.topic.clone(),
                     partition: p.partition,
                     offset: o,
                 });
@@ -255,9 +416,9 @@ pub async fn start(
         };
         let offset = checkpoint
             .as_ref()
-            .and_then(|cp| find_position(&cp.sources, &source.topic, p.partition))
+            .and_then(|cp| find_position(&cp.sources, &spec.topic, p.partition))
             .map_or(origin, |o| o.max(p.start_offset));
-        let done = find_offset(&progress, &source.topic, p.partition).unwrap_or(offset);
+        let done = find_offset(&progress, &spec.topic, p.partition).unwrap_or(offset);
         cursors.push(Cursor {
             partition: p.partition,
             offset,
@@ -292,7 +453,7 @@ pub async fn start(
             None => sp.start_offset,
         };
         for (index, cursor) in cursors.iter().enumerate() {
-            let producer = producer_id(query_id, cursor.partition);
+            let producer = (spec.producer)(cursor.partition);
             let last = log
                 .last_producer_sequence(&sink.topic, sp.partition, producer, floor)
                 .await?;
@@ -302,43 +463,40 @@ pub async fn start(
         }
     }
     if !written_up_to.is_empty() {
-        tracing::info!(query = %query_id, already_written = ?written_up_to,
+        tracing::info!(query = %query_id, task = spec.task, already_written = ?written_up_to,
             "aggregate query replays past output it already wrote");
     }
     if !new_origins.is_empty() {
-        log.commit_offsets(&origin_group, &new_origins).await?;
+        log.commit_offsets(&spec.origin_group, &new_origins).await?;
     }
-    let producers = cursors
-        .iter()
-        .map(|c| producer_id(query_id, c.partition))
-        .collect();
-    let stats = Arc::new(QueryStats::default());
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let producers = cursors.iter().map(|c| (spec.producer)(c.partition)).collect();
     let task = AggregateTask {
-        log,
-        processing_log,
+        log: log.clone(),
+        processing_log: shared.processing_log.clone(),
         query_id: query_id.to_string(),
-        group: progress_group,
-        topic: source.topic.clone(),
+        task: spec.task,
+        group: spec.progress_group,
+        topic: spec.topic,
         sink_topic: sink.topic.clone(),
-        decoder: RowDecoder::new(source)?,
+        sink_partitions,
+        sink_by_key: spec.sink_by_key,
+        input: spec.input,
         encoder,
         operator,
         window_kind,
-        plan,
-        stats: stats.clone(),
-        stop: stop_rx,
+        plan: shared.plan.clone(),
+        stats: shared.stats.clone(),
+        stop: shared.stop.clone(),
         late_reported: 0,
-        store,
+        store: shared.store.clone(),
         exactly_once,
         producers,
         written_up_to,
         sink_floors,
-        checkpointing,
+        checkpointing: shared.checkpointing.clone(),
         epoch: checkpoint.as_ref().map_or(0, |cp| cp.epoch),
     };
-    let handle = tokio::spawn(task.run(cursors));
-    Ok(RunningQuery::from_parts(stats, stop_tx, vec![handle]))
+    Ok(tokio::spawn(task.run(cursors)))
 }
 
 struct Cursor {
@@ -352,10 +510,15 @@ struct AggregateTask {
     log: Arc<dyn Log>,
     processing_log: ProcessingLog,
     query_id: String,
+    /// Its checkpoint's task number.
+    task: u32,
     group: String,
     topic: String,
     sink_topic: String,
-    decoder: RowDecoder,
+    sink_partitions: u32,
+    /// See [`TaskSpec::sink_by_key`].
+    sink_by_key: bool,
+    input: Input,
     encoder: RowEncoder,
     operator: AggregateOperator,
     window_kind: Option<WindowKind>,
@@ -547,15 +710,44 @@ impl AggregateTask {
         };
         let store = checkpointing.store.clone();
         let query_id = self.query_id.clone();
-        tokio::task::spawn_blocking(move || store.save(&query_id, 0, &checkpoint))
+        let task = self.task;
+        tokio::task::spawn_blocking(move || store.save(&query_id, task, &checkpoint))
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())
     }
 
-    /// Decodes, filters and aggregates one record.
+    /// Decodes, filters and aggregates one record (a source record, or a repartition record
+    /// the first stage evaluated).
     fn process(&mut self, partition: u32, record: &LoggedRecord, changes: &mut Vec<Change>) {
-        let row = match self.decoder.decode(partition, record) {
+        let decoder = match &mut self.input {
+            Input::Source(decoder) => decoder,
+            Input::Repartition => {
+                match repartition::decode(&record.record) {
+                    Ok(RepartitionRecord::Row {
+                        key,
+                        key_values,
+                        args,
+                        time,
+                    }) => self
+                        .operator
+                        .process_evaluated(&key, key_values, args, time, changes),
+                    Ok(RepartitionRecord::Watermark(time)) => {
+                        self.operator.advance_stream_time(time, changes)
+                    }
+                    Err(e) => {
+                        let kind = ErrorKind::Deserialization {
+                            target: crate::processing_log::Target::Value,
+                        };
+                        self.report(partition, record.offset, "repartition", kind, e.to_string());
+                        return;
+                    }
+                }
+                self.report_operator_errors(partition, record.offset);
+                return;
+            }
+        };
+        let row = match decoder.decode(partition, record) {
             Ok(DecodedRow::Row(row)) => row,
             // GROUP BY drops tombstones, as ksqlDB does.
             Ok(DecodedRow::NullValue(_)) => return,
@@ -583,10 +775,14 @@ impl AggregateTask {
             }
         }
         self.operator.process(&row, changes);
+        self.report_operator_errors(partition, record.offset);
+    }
+
+    fn report_operator_errors(&mut self, partition: u32, offset: i64) {
         for e in std::mem::take(&mut self.operator.errors) {
             self.report(
                 partition,
-                record.offset,
+                offset,
                 e.step,
                 ErrorKind::RecordProcessing,
                 e.message,
@@ -607,7 +803,11 @@ impl AggregateTask {
                 }
             },
         };
-        let partition = change.partition;
+        let partition = if self.sink_by_key {
+            partition_for_key(&change.key, self.sink_partitions)
+        } else {
+            change.partition
+        };
         let key = match (change.window, self.window_kind) {
             (Some((start, end)), Some(kind)) => encode_windowed_key(&change.key, start, end, kind),
             _ => change.key,

@@ -8,6 +8,7 @@ pub mod print;
 pub mod pull;
 pub mod push;
 pub mod push_aggregate;
+pub mod repartition;
 pub mod record_formatter;
 pub mod row_decoder;
 pub mod row_encoder;
