@@ -1,5 +1,5 @@
-//! Persistent aggregate queries (`CREATE TABLE … AS SELECT … GROUP BY …`): one task reads every
-//! partition of the source stream, decodes and filters each record, feeds the
+//! Persistent aggregate queries (`CREATE TABLE … AS SELECT … GROUP BY …`). Over a source with
+//! one partition, one task reads it, decodes and filters each record, feeds the
 //! [`AggregateOperator`](crate::operator::AggregateOperator) and appends the changes it returns
 //! to the sink topic as a changelog: key = the grouping columns in the sink's key format (for a
 //! windowed table followed by the window, laid out as Kafka Streams' windowed serdes do), value
@@ -7,11 +7,29 @@
 //! Output partition: Kafka's partitioner over the inner key bytes (Kafka Streams'
 //! `WindowedStreamPartitioner` also hashes only the inner key).
 //!
+//! Over a source with several partitions the query runs in two stages, as ksqlDB's does: the
+//! first ([`crate::query::repartition`]), one task per source partition, decodes, filters and
+//! evaluates group keys and aggregate arguments into the query's internal repartition topic
+//! (as many partitions as the source, partitioned by the group key); the second, here, runs one
+//! aggregate task per repartition partition, each with its own operator (one shuffle partition:
+//! the task's stream time is its repartition partition's, as a Kafka Streams task's), its own
+//! checkpoint (task number = partition), groups `_rivulet-query-<ID>-aggregate-<r>` (progress)
+//! and `…-origin`, and producer id. Each task reads a single partition, so its replay is
+//! deterministic; all of them feed the one table store pull queries read. Watermark records of
+//! the first stage advance a task's stream time (idle partitions, see the repartition module).
+//! A query an older version ran as one task over several partitions keeps that one task.
+//! Idle partitions of the one-task path: the operator's event-time idle timeout, across the
+//! sink partitions it shuffles by (see [`crate::operator::hash_aggregate`]).
+//!
+//! The rest of this doc describes one task; a second-stage task is one over one repartition
+//! partition.
+//!
 //! Checkpoints (when the engine has a state directory): at a batch boundary, once every
 //! checkpoint interval, the task serializes the operator state (postcard), saves it with
 //! [`CheckpointStore`] together with the next source offset of every source partition and,
 //! per sink partition, the sink's end after the task's last append (its *floor*), then commits
-//! its progress (group `_rivulet-query-<ID>`) as before. TERMINATE removes the checkpoint.
+//! its progress (group `_rivulet-query-<ID>`) as before. TERMINATE removes the checkpoints (and the
+//! repartition topic).
 //!
 //! Exactly-once output, on a log that keeps producer tags (the embedded log): every append
 //! carries a [`ProducerTag`] whose producer is the query's id for the source partition the
@@ -28,8 +46,9 @@
 //! appended again (it was, before the crash). Each output, EMIT FINAL emissions included, is
 //! attributed to the input record whose processing produced it. Replay of the same records in
 //! the same order from the same state is deterministic, so the sink ends up holding exactly
-//! what an uninterrupted run writes — for a single-partition source. With several source
-//! partitions the task reads them in turn, a batch each, and batch sizes depend on what was
+//! what an uninterrupted run writes — for a task reading one partition (a one-partition
+//! source, or a second-stage task). A task reading several partitions (only the one-task path
+//! kept for older queries) reads them in turn, a batch each, and batch sizes depend on what was
 //! available when read: a replay may interleave them differently, which can change
 //! intermediate EMIT CHANGES values of keys present in several partitions and stream-time
 //! decisions (late drops, window closing) — dedupe still writes no source record's output

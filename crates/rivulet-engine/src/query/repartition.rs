@@ -15,8 +15,9 @@
 //! evaluate is reported once, with its source topic, partition and offset.
 //!
 //! Idle partitions: when `idle timeout` is set and the event time this task has written
-//! advanced that much since it last wrote to a repartition partition, it appends a *watermark*
-//! there: a record with no key and no value and the header [`WATERMARK_HEADER`] (8 bytes,
+//! advanced that much since it last wrote to a repartition partition (or since its first
+//! record, for a partition it has not written), it appends a *watermark* there, right after the
+//! record that moved its stream time (so batch sizes do not change the decisions): a record with no key and no value and the header [`WATERMARK_HEADER`] (8 bytes,
 //! big-endian, the time), which only the second stage reads; that task advances its stream
 //! time, closing windows of keys that went silent. The decision is written to the log, so a
 //! second-stage replay reads the same watermarks at the same positions.
@@ -286,6 +287,7 @@ pub(crate) async fn start(
             idle_timeout: stage.idle_timeout,
             stream_time: i64::MIN,
             last_written: vec![i64::MIN; target_partitions as usize],
+            next_idle_check: i64::MIN,
         };
         setups.push((task, offset));
     }
@@ -322,6 +324,8 @@ struct RepartitionTask {
     stream_time: i64,
     /// Per repartition partition: this task's stream time when it last wrote there.
     last_written: Vec<i64>,
+    /// Stream time at which some partition may have become idle (`i64::MIN`: not started).
+    next_idle_check: i64,
 }
 
 impl RepartitionTask {
@@ -343,7 +347,7 @@ impl RepartitionTask {
                 Ok(b) => b,
                 Err(e) => return self.failed("read", &e.to_string()),
             };
-            let Some(last_offset) = batch.records.last().map(|r| r.offset) else {
+            if batch.records.is_empty() {
                 let mut stop = self.stop.clone();
                 tokio::select! {
                     _ = stop.changed() => return,
@@ -362,18 +366,7 @@ impl RepartitionTask {
             for record in &batch.records {
                 if let Some((partition, r)) = self.process(record) {
                     self.push(&mut out, partition, record.offset, r);
-                }
-            }
-            if let Some(timeout) = self.idle_timeout {
-                let now = self.stream_time;
-                for partition in 0..self.target_partitions {
-                    let last = self.last_written[partition as usize];
-                    if last == i64::MIN {
-                        // The idle clock of a partition starts with this task's first write.
-                        self.last_written[partition as usize] = now;
-                    } else if now.saturating_sub(last) >= timeout {
-                        self.push(&mut out, partition, last_offset, encode_watermark(now));
-                    }
+                    self.watermarks(&mut out, record.offset);
                 }
             }
             if !self.written_up_to.is_empty() {
@@ -420,6 +413,30 @@ impl RepartitionTask {
                 return self.failed("commit", &e.to_string());
             }
         }
+    }
+
+    /// Appends a watermark at this task's stream time to every repartition partition it has
+    /// not written for the idle timeout (event time), after source record `offset`. Checked
+    /// after each record, so the decisions do not depend on batch sizes.
+    fn watermarks(&mut self, out: &mut [Vec<Record>], offset: i64) {
+        let Some(timeout) = self.idle_timeout else {
+            return;
+        };
+        let now = self.stream_time;
+        if now < self.next_idle_check {
+            return;
+        }
+        if self.next_idle_check == i64::MIN {
+            // The idle clock of every partition starts at this task's first record.
+            self.last_written.iter_mut().for_each(|t| *t = (*t).max(now));
+        }
+        for partition in 0..self.target_partitions {
+            if now.saturating_sub(self.last_written[partition as usize]) >= timeout.max(1) {
+                self.push(out, partition, offset, encode_watermark(now));
+            }
+        }
+        let oldest = self.last_written.iter().copied().min().unwrap_or(now);
+        self.next_idle_check = oldest.saturating_add(timeout.max(1));
     }
 
     /// Queues `record` (caused by source record `offset`) for repartition partition
