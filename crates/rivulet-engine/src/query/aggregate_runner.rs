@@ -356,7 +356,7 @@ struct TaskSpec<'a> {
     origin_group: String,
     progress_group: String,
     /// Producer id of the appends caused by each input partition.
-    producer: Box<dyn Fn(u32) -> u64 + 'a>,
+    producer: Box<dyn Fn(u32) -> u64 + Send + Sync + 'a>,
     input: Input,
     /// Whether the sink partition is computed from the key (second stage: the operator has one
     /// shuffle partition) rather than taken from the operator's change.
