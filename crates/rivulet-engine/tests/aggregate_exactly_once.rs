@@ -82,8 +82,11 @@ fn readings(from: i64, to: i64) -> Vec<Record> {
         .collect()
 }
 
-/// Every sink partition's records as (key, value, timestamp), in order.
-type Sink = Vec<Vec<(Vec<u8>, Option<Vec<u8>>, i64)>>;
+/// A sink record as (key, value, timestamp).
+type SinkRecord = (Vec<u8>, Option<Vec<u8>>, i64);
+
+/// Every sink partition's records, in order.
+type Sink = Vec<Vec<SinkRecord>>;
 
 async fn sink(log: &EmbeddedLog) -> Sink {
     let mut out = Vec::new();
@@ -363,7 +366,11 @@ async fn caught_up(log: &EmbeddedLog, id: &str) -> bool {
         let end = log.offsets(&repartition, r).await.expect("offsets").end;
         let group = format!("_rivulet-query-{id}-aggregate-{r}");
         let committed = log.committed_offsets(&group).await.expect("offsets");
-        if end > 0 && !committed.iter().any(|c| c.topic == repartition && c.offset >= end) {
+        if end > 0
+            && !committed
+                .iter()
+                .any(|c| c.topic == repartition && c.offset >= end)
+        {
             return false;
         }
     }
@@ -420,7 +427,10 @@ async fn repartitioned(log: &EmbeddedLog) -> Vec<Vec<RepartitionRecord>> {
     };
     let mut out = Vec::new();
     for p in log.describe_topic(&topic).await.expect("topic").partitions {
-        let batch = log.read(&topic, p.partition, 0, limits).await.expect("read");
+        let batch = log
+            .read(&topic, p.partition, 0, limits)
+            .await
+            .expect("read");
         out.push(
             batch
                 .records
@@ -477,7 +487,9 @@ fn check_repartitioned(query: &str, content: &[Vec<RepartitionRecord>]) {
         }
     }
     seen.sort_unstable();
-    let want: Vec<i64> = (0..TOTAL).filter(|v| !query.contains("WHERE") || v % 11 != 5).collect();
+    let want: Vec<i64> = (0..TOTAL)
+        .filter(|v| !query.contains("WHERE") || v % 11 != 5)
+        .collect();
     assert_eq!(seen, want, "{query}: repartition rows lost or duplicated");
 }
 
@@ -541,7 +553,10 @@ async fn uninterrupted3(query: &str, content: &[Vec<RepartitionRecord>]) -> Sink
     assert_eq!(checkpoints, 3, "one checkpoint per second-stage task");
     run(&engine, &format!("TERMINATE {id};")).await;
     assert!(!state.exists(), "{id}: checkpoints left");
-    assert!(repartition_topic(&log).await.is_none(), "repartition topic left");
+    assert!(
+        repartition_topic(&log).await.is_none(),
+        "repartition topic left"
+    );
     engine.shutdown().await;
     out
 }
@@ -611,7 +626,7 @@ async fn crash_and_restart3(query: &str, fault: Fault, interval: Duration, must_
 /// A sink partition's records split by the second-stage task that wrote them (the repartition
 /// partition of their inner key): several tasks write one sink partition, so only each task's
 /// own sequence is defined, as with Kafka Streams tasks sharing an output partition.
-fn by_task(sink: &Sink, windowed: bool) -> Vec<Vec<Vec<(Vec<u8>, Option<Vec<u8>>, i64)>>> {
+fn by_task(sink: &Sink, windowed: bool) -> Vec<Vec<Vec<SinkRecord>>> {
     sink.iter()
         .map(|records| {
             let mut tasks = vec![Vec::new(); 3];

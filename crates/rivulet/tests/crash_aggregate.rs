@@ -134,7 +134,11 @@ async fn kill_9_of_running_windowed_ctas_writes_exactly_the_uninterrupted_output
     assert!(input.len() > 500, "too little load: {}", input.len());
     let checkpoints: Vec<usize> = std::fs::read_dir(dir.path().join("state"))
         .expect("state dir")
-        .map(|d| std::fs::read_dir(d.expect("entry").path()).expect("dir").count())
+        .map(|d| {
+            std::fs::read_dir(d.expect("entry").path())
+                .expect("dir")
+                .count()
+        })
         .collect();
     assert_eq!(
         checkpoints,
@@ -151,8 +155,12 @@ async fn kill_9_of_running_windowed_ctas_writes_exactly_the_uninterrupted_output
         .map(|r| {
             (
                 r["key"].as_str().expect("key").to_string(),
-                r["value"]["SEQ"].as_i64().unwrap_or_else(|| panic!("SEQ in {r}")),
-                r["value"]["TS"].as_i64().unwrap_or_else(|| panic!("TS in {r}")),
+                r["value"]["SEQ"]
+                    .as_i64()
+                    .unwrap_or_else(|| panic!("SEQ in {r}")),
+                r["value"]["TS"]
+                    .as_i64()
+                    .unwrap_or_else(|| panic!("TS in {r}")),
             )
         })
         .collect();

@@ -257,13 +257,19 @@ pub async fn start(
             .committed_offsets(&consumer_group(query_id))
             .await?
             .is_empty()
-            && log.describe_topic(&options.repartition_topic).await.is_err());
+            && log
+                .describe_topic(&options.repartition_topic)
+                .await
+                .is_err());
     let mut handles = Vec::new();
     if single {
-        let operator =
-            AggregateOperator::new(plan.clone(), sink_description.partitions.len() as u32, codec()?)
-                .ok_or_else(|| EngineError::server("not an aggregate query"))?
-                .with_idle_timeout(options.idle_timeout_ms);
+        let operator = AggregateOperator::new(
+            plan.clone(),
+            sink_description.partitions.len() as u32,
+            codec()?,
+        )
+        .ok_or_else(|| EngineError::server("not an aggregate query"))?
+        .with_idle_timeout(options.idle_timeout_ms);
         let spec = TaskSpec {
             task: 0,
             topic: source.topic.clone(),
@@ -272,7 +278,7 @@ pub async fn start(
             origin_group: origin_group(query_id),
             progress_group: consumer_group(query_id),
             producer: Box::new(|p| producer_id(query_id, p)),
-            input: Input::Source(RowDecoder::new(source)?),
+            input: Input::Source(Box::new(RowDecoder::new(source)?)),
             sink_by_key: false,
         };
         handles.push(spawn_task(&shared, spec, operator).await?);
@@ -341,7 +347,7 @@ struct Shared<'a> {
 /// What an aggregate task reads.
 enum Input {
     /// Source records: decoded and filtered here.
-    Source(RowDecoder),
+    Source(Box<RowDecoder>),
     /// A repartition topic's evaluated rows and watermarks.
     Repartition,
 }
@@ -488,7 +494,10 @@ async fn spawn_task(
     if !new_origins.is_empty() {
         log.commit_offsets(&spec.origin_group, &new_origins).await?;
     }
-    let producers = cursors.iter().map(|c| (spec.producer)(c.partition)).collect();
+    let producers = cursors
+        .iter()
+        .map(|c| (spec.producer)(c.partition))
+        .collect();
     let task = AggregateTask {
         log: log.clone(),
         processing_log: shared.processing_log.clone(),
@@ -598,7 +607,10 @@ impl AggregateTask {
                     if record.offset < cursor.replay_below {
                         continue;
                     }
-                    self.stats.consumed.fetch_add(1, Ordering::Relaxed);
+                    if matches!(self.input, Input::Source(_)) {
+                        // (The first stage counts a repartitioned query's source records.)
+                        self.stats.consumed.fetch_add(1, Ordering::Relaxed);
+                    }
                     for change in changes.drain(..) {
                         if let Some((partition, r)) = self.encode(change, record.offset) {
                             if self

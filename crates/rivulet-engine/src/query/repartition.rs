@@ -174,6 +174,7 @@ pub async fn ensure_topic(
             let mut spec = TopicSpec::new(topic, from.partitions.len() as u32);
             spec.replication = from.replication;
             spec.retention_ms = from.retention_ms;
+            spec.retention_bytes = from.retention_bytes;
             let created = log.create_topic(spec).await?;
             Ok(created.partitions.len() as u32)
         }
@@ -428,7 +429,9 @@ impl RepartitionTask {
         }
         if self.next_idle_check == i64::MIN {
             // The idle clock of every partition starts at this task's first record.
-            self.last_written.iter_mut().for_each(|t| *t = (*t).max(now));
+            self.last_written
+                .iter_mut()
+                .for_each(|t| *t = (*t).max(now));
         }
         for partition in 0..self.target_partitions {
             if now.saturating_sub(self.last_written[partition as usize]) >= timeout.max(1) {
@@ -481,7 +484,12 @@ impl RepartitionTask {
         }
         let time = self.evaluator.evaluate(&row);
         for e in std::mem::take(&mut self.evaluator.errors) {
-            self.report(record.offset, e.step, ErrorKind::RecordProcessing, e.message);
+            self.report(
+                record.offset,
+                e.step,
+                ErrorKind::RecordProcessing,
+                e.message,
+            );
         }
         let time = time?;
         let (key, key_values, args) = self.evaluator.evaluated();
