@@ -11,7 +11,9 @@
 //!   partitions, so only each task's sequence is defined, as with Kafka Streams), for a tumbling
 //!   window with EMIT FINAL and one with EMIT CHANGES. State comes back from checkpoints
 //!   (`<data dir>/state`, one per second-stage task), output is deduplicated with producer tags
-//!   (see `rivulet_engine::query::aggregate_runner`).
+//!   (see `rivulet_engine::query::aggregate_runner`). A short idle timeout makes the first stage
+//!   write watermarks too: the fresh server reads them from the copy, so they are checked as
+//!   well.
 
 mod common;
 
@@ -42,7 +44,11 @@ async fn create(http: &Http) {
     let (status, body) = http
         .post(
             "/ksql",
-            &json!({"ksql": STATEMENTS, "streamsProperties": {"auto.offset.reset": "earliest"}}),
+            // An idle timeout shorter than the gap between a task's writes to one repartition
+            // partition (keys cycle through 7 values 10 ms apart): the first stage also writes
+            // watermarks, which the check below sees in the log.
+            &json!({"ksql": STATEMENTS, "streamsProperties": {"auto.offset.reset": "earliest",
+                "rivulet.watermark.idle.timeout.ms": "40"}}),
         )
         .await
         .unwrap();
@@ -167,8 +173,12 @@ async fn kill_9_of_running_windowed_ctas_writes_exactly_the_uninterrupted_output
     want_rows.sort();
     for (topic, partitions) in &repartitioned {
         let mut rows = Vec::new();
+        let mut watermarks = 0;
         for records in partitions {
             for r in records {
+                if r.record.key.is_none() {
+                    watermarks += 1;
+                }
                 if let RepartitionRecord::Row {
                     key_values,
                     args,
@@ -189,6 +199,8 @@ async fn kill_9_of_running_windowed_ctas_writes_exactly_the_uninterrupted_output
             }
         }
         rows.sort();
+        assert!(watermarks > 0, "{topic}: no watermark records");
+        eprintln!("{topic}: {} rows, {watermarks} watermarks", rows.len());
         assert!(
             rows == want_rows,
             "{topic}: {} rows for {} input records (lost or duplicated)",
