@@ -4,7 +4,10 @@
 //!
 //! It owns the validation of these statements (ksqlDB's WITH rules for CSAS, INSERT INTO's
 //! schema rule) and the query registry's entries; the runner itself is
-//! [`crate::query::persistent`]. Query ids carry the command's sequence number
+//! [`crate::query::persistent`] (stateless) or [`crate::query::aggregate_runner`] (GROUP BY;
+//! TERMINATE also deletes its checkpoints and its internal repartition topic, and an aggregate
+//! query's `rivulet.watermark.idle.timeout.ms` property overrides the engine's idle timeout).
+//! Query ids carry the command's sequence number
 //! (`CSAS_<SINK>_<n>`, `INSERTQUERY_<n>`), so a replay of the command log gives the same ids.
 
 use std::collections::BTreeMap;

@@ -125,7 +125,7 @@ impl RunningQuery {
     /// Stops every task and waits for them to end. A task sees the stop signal between
     /// batches (or while it waits for input) and ends there, so work in flight — an append and
     /// its commit, a checkpoint being written on the blocking pool — completes first and
-    /// cannot race a restarted query's; a task still busy after [`STOP_GRACE`] is aborted.
+    /// cannot race a restarted query's; a task still busy after `STOP_GRACE` is aborted.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
         for mut t in std::mem::take(&mut self.tasks) {
