@@ -41,7 +41,16 @@ pub struct EngineConfig {
     pub state_dir: Option<std::path::PathBuf>,
     /// How often stateful queries checkpoint their state (ksqlDB's commit interval).
     pub checkpoint_interval: std::time::Duration,
+    /// Idle-partition timeout of aggregate queries, in event time (default 30 s; `None`
+    /// disables it): once a query's input advanced this much past a shuffle partition's last
+    /// input, that partition's stream time follows, so keys that went silent do not hold their
+    /// windows open forever. A query overrides it with the property
+    /// [`IDLE_TIMEOUT_PROPERTY`] (ms; negative disables).
+    pub watermark_idle_timeout: Option<std::time::Duration>,
 }
+
+/// The query property overriding [`EngineConfig::watermark_idle_timeout`] (milliseconds).
+pub const IDLE_TIMEOUT_PROPERTY: &str = "rivulet.watermark.idle.timeout.ms";
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -51,6 +60,7 @@ impl Default for EngineConfig {
             insert_values_enabled: true,
             state_dir: None,
             checkpoint_interval: std::time::Duration::from_secs(1),
+            watermark_idle_timeout: Some(std::time::Duration::from_secs(30)),
         }
     }
 }

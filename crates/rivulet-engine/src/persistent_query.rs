@@ -5,7 +5,10 @@
 //!
 //! It owns the validation of these statements (ksqlDB's WITH rules for CSAS, INSERT INTO's
 //! schema rule) and the query registry's entries; the runner itself is
-//! [`crate::query::persistent`]. Query ids carry the command's sequence number
+//! [`crate::query::persistent`] (stateless) or [`crate::query::aggregate_runner`] (GROUP BY;
+//! TERMINATE also deletes its checkpoints and its internal repartition topic, and an aggregate
+//! query's `rivulet.watermark.idle.timeout.ms` property overrides the engine's idle timeout).
+//! Query ids carry the command's sequence number
 //! (`CSAS_<SINK>_<n>`, `INSERTQUERY_<n>`), so a replay of the command log gives the same ids.
 
 use std::collections::BTreeMap;
@@ -349,6 +352,13 @@ impl Engine {
                         interval: self.config().checkpoint_interval,
                     }
                 }),
+                crate::query::aggregate_runner::AggregateOptions {
+                    repartition_topic: crate::query::repartition::topic_name(
+                        &self.config().service_id,
+                        &query.id,
+                    ),
+                    idle_timeout_ms: self.idle_timeout_ms(query),
+                },
             )
             .await
         } else {
@@ -376,6 +386,22 @@ impl Engine {
             Err(e) => {
                 tracing::error!(query = %query.id, error = %e, "persistent query could not start")
             }
+        }
+    }
+
+    /// The idle-partition timeout of an aggregate query: its `rivulet.watermark.idle.timeout.ms`
+    /// property when set (a negative value disables it), else the engine's default.
+    fn idle_timeout_ms(&self, query: &PersistentQuery) -> Option<i64> {
+        match query
+            .properties
+            .get(crate::engine::IDLE_TIMEOUT_PROPERTY)
+            .map(|v| v.trim().trim_matches('\'').parse::<i64>())
+        {
+            Some(Ok(ms)) => Some(ms).filter(|ms| *ms >= 0),
+            Some(Err(_)) | None => self
+                .config()
+                .watermark_idle_timeout
+                .map(|d| d.as_millis() as i64),
         }
     }
 
@@ -469,6 +495,14 @@ impl Engine {
                 }
                 if let Some(running) = query.running {
                     running.stop().await;
+                }
+            }
+            // The internal repartition topic of a multi-partition aggregate goes with it.
+            let repartition = crate::query::repartition::topic_name(&self.config().service_id, &q);
+            match self.log.delete_topic(&repartition).await {
+                Ok(()) | Err(LogError::UnknownTopic(_)) => {}
+                Err(e) => {
+                    tracing::warn!(query = %q, error = %e, "repartition topic of a terminated query not deleted")
                 }
             }
             if let Some(dir) = &self.config().state_dir {

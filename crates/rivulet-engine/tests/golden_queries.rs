@@ -17,6 +17,7 @@
 //!
 //! Event time and windows (aggregations):
 //! - `-- input s@1000: …` writes the record with timestamp 1000 (default 1700000000000);
+//! - `-- input s#2: …` (or `s#2@1000`) writes it to partition 2 (default 0);
 //! - `-- output O@1000: …` also checks the output record's timestamp;
 //! - `-- output O: "k" window(0,10000) {…}`: a windowed key — the sink's key bytes are split
 //!   into the inner key (shown as text) and the window, as the table's declared window says
@@ -38,8 +39,8 @@ use rivulet_log::{
 };
 use serde_json::Value;
 
-/// (topic, timestamp, key, value) of an input record.
-type Input = (String, Option<i64>, Option<String>, Option<String>);
+/// (topic, partition, timestamp, key, value) of an input record.
+type Input = (String, u32, Option<i64>, Option<String>, Option<String>);
 
 #[derive(Debug, Default)]
 struct Case {
@@ -106,7 +107,11 @@ fn parse_cases(path: &Path) -> Vec<Case> {
             let (topic, record) = rest.split_once(':').expect("-- input topic: record");
             let (key, value) = split_record(record);
             let (topic, ts) = split_topic(topic);
-            case.inputs.push((topic, ts, key, value));
+            let (topic, partition) = match topic.split_once('#') {
+                Some((t, p)) => (t.to_string(), p.parse().expect("-- input topic#partition")),
+                None => (topic, 0),
+            };
+            case.inputs.push((topic, partition, ts, key, value));
         } else if let Some(rest) = line.strip_prefix("-- output ") {
             let (topic, record) = rest.split_once(':').expect("-- output topic: record");
             let (key, value) = split_record(record);
@@ -223,13 +228,13 @@ async fn run_case(case: &Case) -> Result<(), String> {
             f.statement_text, f.error.message
         )),
         (None, Ok(_)) => {
-            for (topic, ts, key, value) in &case.inputs {
+            for (topic, partition, ts, key, value) in &case.inputs {
                 let record = Record::new(
                     key.clone().map(Bytes::from),
                     value.clone().map(Bytes::from),
                     ts.unwrap_or(1_700_000_000_000),
                 );
-                log.append(topic, 0, vec![record])
+                log.append(topic, *partition, vec![record])
                     .await
                     .map_err(|e| e.to_string())?;
             }
@@ -258,7 +263,8 @@ async fn run_case(case: &Case) -> Result<(), String> {
                     .filter(|(t, _, _, _)| t == topic)
                     .map(|(_, ts, k, v)| (k.clone(), v.clone(), *ts))
                     .collect();
-                for _ in 0..100 {
+                // Up to 10 s: the suite runs beside other test binaries on 2 cores.
+                for _ in 0..500 {
                     if read_topic(&log, topic, window).await.len() >= want.len() {
                         break;
                     }
@@ -285,7 +291,7 @@ async fn run_case(case: &Case) -> Result<(), String> {
             }
             for (sql, want) in &case.pulls {
                 let mut got = Vec::new();
-                for _ in 0..100 {
+                for _ in 0..500 {
                     got = match engine.query(sql, &Session::default()).await {
                         Ok(rivulet_engine::QueryStream::Pull(p)) => {
                             p.rows.iter().map(|r| row_json(r)).collect()

@@ -3,7 +3,7 @@
 //! EMIT CHANGES table) or from the sink topic (an EMIT FINAL table, whose state no longer holds
 //! the windows it emitted).
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use bytes::Bytes;
 use rivulet_core::{Record, Value};
@@ -237,4 +237,85 @@ async fn emit_final_session_table_answers_its_final_sessions_after_a_restore() {
     )
     .await;
     assert_eq!(after, before);
+}
+
+/// The same over a 3-partition source, whose query runs in two stages: the store is fed by
+/// every second-stage task, before and after a restart (checkpoints restored, or replay).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_key_of_a_two_stage_query_is_answered_before_and_after_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let config = || EngineConfig {
+        state_dir: Some(state.clone()),
+        checkpoint_interval: Duration::from_millis(1),
+        ..EngineConfig::default()
+    };
+    let log = EmbeddedLog::open(EmbeddedConfig::new(dir.path().join("log"))).expect("log");
+    let engine = Engine::open(log.clone(), config()).await.expect("engine");
+    engine
+        .execute_script(
+            "CREATE STREAM s (id STRING KEY, k STRING, v INT) WITH (kafka_topic='s', partitions=3, value_format='JSON');
+             CREATE TABLE t AS SELECT k, COUNT(*) AS n, SUM(v) AS total FROM s GROUP BY k EMIT CHANGES;",
+            &mut earliest(),
+        )
+        .await
+        .expect("statements");
+    // 12 keys, each on every partition: 3 records a key, summing to 3 * key + 36.
+    for j in 0..36i64 {
+        let record = Record::new(
+            Some(Bytes::from(format!("id{j}"))),
+            Some(Bytes::from(format!("{{\"k\":\"k{}\",\"v\":{j}}}", j % 12))),
+            1_000 + j,
+        );
+        log.append("s", (j % 3) as u32, vec![record])
+            .await
+            .expect("append");
+    }
+    let want = |extra: i64| -> Vec<Vec<Value>> {
+        let mut rows: Vec<Vec<Value>> = (0..12i64)
+            .map(|k| {
+                let (n, total) = if k == 0 {
+                    (3 + extra, 36 + 100 * extra)
+                } else {
+                    (3, 3 * k + 36)
+                };
+                vec![
+                    Value::from(format!("k{k}").as_str()),
+                    Value::Bigint(n),
+                    Value::Bigint(total),
+                ]
+            })
+            .collect();
+        rows.sort_by_key(|r| format!("{r:?}"));
+        rows
+    };
+    let answered = |engine: Arc<Engine>, want: Vec<Vec<Value>>| async move {
+        let mut rows = Vec::new();
+        for _ in 0..500 {
+            rows = pull(&engine, "SELECT * FROM t;").await;
+            rows.sort_by_key(|r| format!("{r:?}"));
+            if rows == want {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(rows, want);
+    };
+    answered(engine.clone(), want(0)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    engine.shutdown().await;
+    drop(engine);
+
+    let engine = Engine::open(log.clone(), config())
+        .await
+        .expect("engine reopens");
+    answered(engine.clone(), want(0)).await;
+    let record = Record::new(
+        Some(Bytes::from("late")),
+        Some(Bytes::from("{\"k\":\"k0\",\"v\":100}")),
+        5_000,
+    );
+    log.append("s", 1, vec![record]).await.expect("append");
+    answered(engine.clone(), want(1)).await;
+    engine.shutdown().await;
 }

@@ -161,3 +161,111 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+fn string_codec() -> rivulet_engine::operator::KeyCodec {
+    Box::new(|values: &[Value], out: &mut Vec<u8>| {
+        if let Some(Value::String(s)) = values.first() {
+            out.extend_from_slice(s.as_bytes());
+        }
+        Ok(())
+    })
+}
+
+fn scan_row(k: &str, ts: i64, v: i32, offset: usize) -> [Value; 5] {
+    [
+        Value::Bigint(ts),
+        Value::Int(0),
+        Value::Bigint(offset as i64),
+        Value::from(k),
+        Value::Int(v),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// The two stages of a repartitioned query (evaluate in one operator, aggregate the
+    /// evaluated values in another) give exactly what one operator gives.
+    #[test]
+    fn evaluating_and_aggregating_apart_matches_processing(
+        events in prop::collection::vec((0u8..3, 0i64..20_000, -50i32..100), 0..80),
+        grace in 0i64..6_000,
+        emit_final in any::<bool>(),
+    ) {
+        let plan = Arc::new(plan(1000, 500, grace, emit_final));
+        let mut one = AggregateOperator::new(plan.clone(), 1, string_codec()).expect("plan");
+        let mut first = AggregateOperator::new(plan.clone(), 1, string_codec()).expect("plan");
+        let mut second = AggregateOperator::new(plan, 1, string_codec()).expect("plan");
+        let (mut want, mut got) = (Vec::new(), Vec::new());
+        for (offset, (k, ts, v)) in events.iter().enumerate() {
+            let row = scan_row(&format!("k{k}"), *ts, *v, offset);
+            one.process(&row, &mut want);
+            let time = first.evaluate(&row).expect("evaluates");
+            let (key, key_values, args) = first.evaluated();
+            let (key, key_values, args) = (key.to_vec(), key_values.to_vec(), args.to_vec());
+            second.process_evaluated(&key, key_values, args, time, &mut got);
+            // A watermark at or below stream time changes nothing.
+            second.advance_stream_time(time, &mut got);
+        }
+        prop_assert_eq!(got, want);
+        prop_assert_eq!(second.late_dropped, one.late_dropped);
+        prop_assert!(first.state().groups.is_empty(), "evaluating keeps no state");
+    }
+}
+
+/// Two keys on different shuffle partitions of 2.
+fn keys_on_two_partitions() -> (String, String) {
+    use rivulet_log::partitioner::partition_for_key;
+    let keys: Vec<String> = (0..20).map(|i| format!("k{i}")).collect();
+    let a = keys
+        .iter()
+        .find(|k| partition_for_key(k.as_bytes(), 2) == 0)
+        .expect("a key on 0");
+    let b = keys
+        .iter()
+        .find(|k| partition_for_key(k.as_bytes(), 2) == 1)
+        .expect("a key on 1");
+    (a.clone(), b.clone())
+}
+
+/// EMIT FINAL windows (key, start) emitted for `events` over 2 shuffle partitions.
+fn finals(idle: Option<i64>, events: &[(&str, i64)]) -> Vec<(String, i64)> {
+    let plan = Arc::new(plan(1000, 1000, 0, true));
+    let mut op = AggregateOperator::new(plan, 2, string_codec())
+        .expect("plan")
+        .with_idle_timeout(idle);
+    let mut out = Vec::new();
+    for (offset, (k, ts)) in events.iter().enumerate() {
+        op.process(&scan_row(k, *ts, 1, offset), &mut out);
+    }
+    out.into_iter()
+        .map(|c| {
+            let (start, _) = c.window.expect("windowed");
+            (String::from_utf8_lossy(&c.key).into_owned(), start)
+        })
+        .collect()
+}
+
+#[test]
+fn an_idle_partition_follows_the_stream_time_after_the_timeout() {
+    let (a, b) = keys_on_two_partitions();
+    let events = [(a.as_str(), 100), (b.as_str(), 200), (b.as_str(), 4_000)];
+    // Without the timeout, a's window stays open: its partition saw nothing past 100.
+    assert_eq!(finals(None, &events), vec![(b.clone(), 0)]);
+    // 3,800 ms behind b's partition is not yet idle at a 5,000 ms timeout.
+    assert_eq!(finals(Some(5_000), &events), vec![(b.clone(), 0)]);
+    // It is at 3,000 ms: b's record at 4,000 advances a's partition and closes its window.
+    assert_eq!(
+        finals(Some(3_000), &events),
+        vec![(b.clone(), 0), (a.clone(), 0)]
+    );
+    // A negative timeout is no timeout.
+    assert_eq!(finals(Some(-1), &events), vec![(b.clone(), 0)]);
+    // After the advance, a late record of a's closed window is dropped, as any late record.
+    let mut late = events.to_vec();
+    late.push((a.as_str(), 500));
+    assert_eq!(
+        finals(Some(3_000), &late),
+        vec![(b.clone(), 0), (a.clone(), 0)]
+    );
+}

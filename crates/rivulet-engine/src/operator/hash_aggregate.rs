@@ -30,6 +30,14 @@
 //!   GRACE PERIOD, as for time windows), then emits it unless it was retracted (merged away)
 //!   or HAVING turned false: one row per final session. Session outputs carry the time of the
 //!   record that caused them, as Kafka Streams forwards it.
+//! - Idle partitions ([`AggregateOperator::with_idle_timeout`], off by default): when a record
+//!   moves one shuffle partition's stream time `timeout` ms or more past another's, the other
+//!   partition's stream time is advanced to it and its closed windows are evicted (EMIT FINAL
+//!   emits them). Event time, not wall-clock time, decides, so a replay decides the same.
+//! - Two stages: [`AggregateOperator::evaluate`] computes the group key and the aggregate
+//!   arguments of a row without touching the state; [`AggregateOperator::process_evaluated`]
+//!   aggregates such a pre-evaluated row and [`AggregateOperator::advance_stream_time`] applies
+//!   a watermark (how the repartitioned runner splits the work between its tasks).
 //!
 //! State ([`AggregateState`]) is plain serde data keyed by the group's key bytes and window
 //! start, so a checkpoint can snapshot it. This operator owns grouping, windows and emission;
@@ -177,6 +185,9 @@ pub struct AggregateOperator {
     key_buffer: Vec<u8>,
     key_values: Vec<Value>,
     args: Vec<Vec<Value>>,
+    /// Event-time idle timeout across shuffle partitions (see `advance_idle_partitions`);
+    /// `None`: a partition's windows close only on its own records.
+    idle_timeout: Option<i64>,
     /// Records (times windows) dropped because their window had closed.
     pub late_dropped: u64,
     /// Rows dropped because a grouping value was NULL.
@@ -230,11 +241,21 @@ impl AggregateOperator {
             key_buffer: Vec::with_capacity(64),
             key_values: Vec::new(),
             args: vec![Vec::new(); calls],
+            idle_timeout: None,
             late_dropped: 0,
             null_key_dropped: 0,
             errors: Vec::new(),
             plan,
         })
+    }
+
+    /// Sets the event-time idle timeout (ms) across shuffle partitions: when a record moves
+    /// one partition's stream time `timeout` or more past another's, the other is advanced
+    /// too and its closed windows are evicted (emitted under EMIT FINAL). `None` (the default)
+    /// keeps every partition's windows open until its own records close them.
+    pub fn with_idle_timeout(mut self, timeout: Option<i64>) -> Self {
+        self.idle_timeout = timeout.filter(|t| *t >= 0);
+        self
     }
 
     /// The window definition of a windowed aggregation.
@@ -325,25 +346,108 @@ impl AggregateOperator {
     /// Aggregates one scan row (`[ROWTIME, ROWPARTITION, ROWOFFSET, columns…]`, WHERE already
     /// applied), appending the changes it causes to `out`.
     pub fn process(&mut self, row: &[Value], out: &mut Vec<Change>) {
+        if let Some(time) = self.evaluate(row) {
+            self.accumulate(time, out);
+        }
+    }
+
+    /// Evaluates the grouping expressions and the aggregate arguments of one scan row into
+    /// [`AggregateOperator::evaluated`], without touching the state: the row's event time, or
+    /// `None` when the row is dropped (NULL group value, counted; a grouping error, in
+    /// [`AggregateOperator::errors`]). The first stage of a repartitioned query runs only this.
+    pub fn evaluate(&mut self, row: &[Value]) -> Option<i64> {
         let plan = self.plan.clone();
-        let Some(aggregate) = plan.aggregate.as_ref() else {
-            return;
-        };
+        let aggregate = plan.aggregate.as_ref()?;
         if !self.group_key(aggregate, row) {
-            return;
+            return None;
         }
         let time = match row.first() {
             Some(Value::Bigint(t)) => *t,
             _ => 0,
         };
         self.eval_args(aggregate, row);
+        Some(time)
+    }
+
+    /// What the last successful [`AggregateOperator::evaluate`] produced: the group's key
+    /// bytes, its key values and each aggregate call's argument values.
+    pub fn evaluated(&self) -> (&[u8], &[Value], &[Vec<Value>]) {
+        (&self.key_buffer, &self.key_values, &self.args)
+    }
+
+    /// Aggregates a row another task evaluated (the second stage of a repartitioned query):
+    /// `key` its key bytes, `key_values` and `args` as [`AggregateOperator::evaluated`] gave
+    /// them (`args` must have one list per aggregate call), `time` its event time.
+    pub fn process_evaluated(
+        &mut self,
+        key: &[u8],
+        key_values: Vec<Value>,
+        args: Vec<Vec<Value>>,
+        time: i64,
+        out: &mut Vec<Change>,
+    ) {
+        if args.len() != self.args.len() {
+            self.errors.push(RowError {
+                step: "aggregate",
+                message: format!(
+                    "expected arguments of {} aggregate calls, got {}",
+                    self.args.len(),
+                    args.len()
+                ),
+            });
+            return;
+        }
+        self.key_buffer.clear();
+        self.key_buffer.extend_from_slice(key);
+        self.key_values = key_values;
+        self.args = args;
+        self.accumulate(time, out);
+    }
+
+    /// Advances the stream time of every shuffle partition to at least `time` (a watermark:
+    /// input of other tasks reached `time`), closing the windows that closes.
+    pub fn advance_stream_time(&mut self, time: i64, out: &mut Vec<Change>) {
+        for p in 0..self.state.stream_time.len() {
+            if self.state.stream_time[p] < time {
+                self.state.stream_time[p] = time;
+                self.close_windows(p, out);
+            }
+        }
+    }
+
+    /// Event-time idleness: a shuffle partition whose stream time is `idle_timeout` or more
+    /// behind stream time `now` of partition `p` is advanced to `now` (its keys went silent;
+    /// they must not hold their windows open forever). A function of the input order only, so
+    /// replay decides the same.
+    fn advance_idle_partitions(&mut self, p: usize, out: &mut Vec<Change>) {
+        let Some(timeout) = self.idle_timeout else {
+            return;
+        };
+        let now = self.state.stream_time[p];
+        for q in 0..self.state.stream_time.len() {
+            let behind = self.state.stream_time[q];
+            if q != p && behind != i64::MIN && now.saturating_sub(behind) >= timeout {
+                self.state.stream_time[q] = now;
+                self.close_windows(q, out);
+            }
+        }
+    }
+
+    /// Aggregates the row [`AggregateOperator::evaluate`] (or `process_evaluated`) left in
+    /// the operator's buffers.
+    fn accumulate(&mut self, time: i64, out: &mut Vec<Change>) {
+        let plan = self.plan.clone();
+        let Some(aggregate) = plan.aggregate.as_ref() else {
+            return;
+        };
         let partition = partition_for_key(&self.key_buffer, self.partitions);
         let p = partition as usize;
         if self.sessions.is_some() {
             self.process_session(&plan, partition, time, out);
             return;
         }
-        let stream_time = self.state.stream_time[p].max(time);
+        let previous = self.state.stream_time[p];
+        let stream_time = previous.max(time);
         self.state.stream_time[p] = stream_time;
 
         let group = match self.state.groups.get_mut(self.key_buffer.as_slice()) {
@@ -448,6 +552,9 @@ impl AggregateOperator {
                     }
                 }
                 self.close_windows(p, out);
+                if stream_time > previous && self.partitions > 1 {
+                    self.advance_idle_partitions(p, out);
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
-//! Persistent aggregate queries (`CREATE TABLE … AS SELECT … GROUP BY …`): one task reads every
-//! partition of the source stream, decodes and filters each record, feeds the
-//! [`AggregateOperator`](crate::operator::AggregateOperator) (a TABLE source's records as
+//! Persistent aggregate queries (`CREATE TABLE … AS SELECT … GROUP BY …`). Over a source with
+//! one partition (or a TABLE source, whatever its partitions), one task reads it, decodes and filters each record, feeds
+//! the [`AggregateOperator`](crate::operator::AggregateOperator) (a TABLE source's records as
 //! changelog entries: tombstones and rows WHERE rejects undo their key's previous row, see
 //! `operator::hash_aggregate::table_changes`) and appends the changes it returns
 //! to the sink topic as a changelog: key = the grouping columns in the sink's key format (for a
@@ -9,11 +9,29 @@
 //! Output partition: Kafka's partitioner over the inner key bytes (Kafka Streams'
 //! `WindowedStreamPartitioner` also hashes only the inner key).
 //!
+//! Over a source with several partitions the query runs in two stages, as ksqlDB's does: the
+//! first ([`crate::query::repartition`]), one task per source partition, decodes, filters and
+//! evaluates group keys and aggregate arguments into the query's internal repartition topic
+//! (as many partitions as the source, partitioned by the group key); the second, here, runs one
+//! aggregate task per repartition partition, each with its own operator (one shuffle partition:
+//! the task's stream time is its repartition partition's, as a Kafka Streams task's), its own
+//! checkpoint (task number = partition), groups `_rivulet-query-<ID>-aggregate-<r>` (progress)
+//! and `…-origin`, and producer id. Each task reads a single partition, so its replay is
+//! deterministic; all of them feed the one table store pull queries read. Watermark records of
+//! the first stage advance a task's stream time (idle partitions, see the repartition module).
+//! A query an older version ran as one task over several partitions keeps that one task.
+//! Idle partitions of the one-task path: the operator's event-time idle timeout, across the
+//! sink partitions it shuffles by (see [`crate::operator::hash_aggregate`]).
+//!
+//! The rest of this doc describes one task; a second-stage task is one over one repartition
+//! partition.
+//!
 //! Checkpoints (when the engine has a state directory): at a batch boundary, once every
 //! checkpoint interval, the task serializes the operator state (postcard), saves it with
 //! [`CheckpointStore`] together with the next source offset of every source partition and,
 //! per sink partition, the sink's end after the task's last append (its *floor*), then commits
-//! its progress (group `_rivulet-query-<ID>`) as before. TERMINATE removes the checkpoint.
+//! its progress (group `_rivulet-query-<ID>`) as before. TERMINATE removes the checkpoints (and the
+//! repartition topic).
 //!
 //! Exactly-once output, on a log that keeps producer tags (the embedded log): every append
 //! carries a [`ProducerTag`] whose producer is the query's id for the source partition the
@@ -30,8 +48,9 @@
 //! appended again (it was, before the crash). Each output, EMIT FINAL emissions included, is
 //! attributed to the input record whose processing produced it. Replay of the same records in
 //! the same order from the same state is deterministic, so the sink ends up holding exactly
-//! what an uninterrupted run writes — for a single-partition source. With several source
-//! partitions the task reads them in turn, a batch each, and batch sizes depend on what was
+//! what an uninterrupted run writes — for a task reading one partition (a one-partition
+//! source, or a second-stage task). A task reading several partitions (only the one-task path
+//! kept for older queries) reads them in turn, a batch each, and batch sizes depend on what was
 //! available when read: a replay may interleave them differently, which can change
 //! intermediate EMIT CHANGES values of keys present in several partitions and stream-time
 //! decisions (late drops, window closing) — dedupe still writes no source record's output
@@ -53,7 +72,10 @@ use std::{
 use bytes::Bytes;
 use rivulet_core::{Column, ColumnKind, LoggedRecord, Record, Value};
 use rivulet_format::{encode_windowed_key, Format, Serde, WindowKind};
-use rivulet_log::{CommittedOffset, Log, ProducerTag, ReadLimits};
+use rivulet_log::{
+    partitioner::partition_for_key, CommittedOffset, Log, PartitionDescription, ProducerTag,
+    ReadLimits,
+};
 use rivulet_sql::{
     planner::{QueryPlan, WindowShape},
     Emit,
@@ -63,6 +85,7 @@ use tokio::sync::watch;
 
 use super::{
     persistent::{consumer_group, producer_id, QueryStats, RunningQuery},
+    repartition::{self, RepartitionRecord},
     row_decoder::{DecodedRow, RowDecoder},
     row_encoder::RowEncoder,
     StartFrom,
@@ -184,8 +207,30 @@ fn find_position(list: &[Position], topic: &str, partition: u32) -> Option<i64> 
         .map(|c| c.offset)
 }
 
+/// Per-query settings of an aggregate query beyond its plan.
+#[derive(Debug, Clone, Default)]
+pub struct AggregateOptions {
+    /// The internal repartition topic used when the source has several partitions (see
+    /// [`crate::query::repartition::topic_name`]).
+    pub repartition_topic: String,
+    /// Idle-partition timeout in event-time ms (`rivulet.watermark.idle.timeout.ms`); `None`
+    /// disables it.
+    pub idle_timeout_ms: Option<i64>,
+}
+
+/// The consumer group of second-stage task `task` (`-origin` appended: its origin group).
+pub fn stage2_group(query_id: &str, task: u32) -> String {
+    format!("_rivulet-query-{query_id}-aggregate-{task}")
+}
+
+/// The producer id of second-stage task `task` in the sink's producer tags.
+fn stage2_producer(query_id: &str, task: u32) -> u64 {
+    producer_id(&format!("{query_id}-aggregate"), task)
+}
+
 /// Starts the aggregate `plan` reading `source` and writing the table `sink`, checkpointing
-/// with `checkpointing` when given.
+/// with `checkpointing` when given. A source with one partition runs one task; a source with
+/// several runs two stages through the repartition topic (see the module doc).
 #[allow(clippy::too_many_arguments)]
 pub async fn start(
     log: Arc<dyn Log>,
@@ -197,21 +242,171 @@ pub async fn start(
     from: StartFrom,
     store: TableStore,
     checkpointing: Option<Checkpointing>,
+    options: AggregateOptions,
 ) -> Result<RunningQuery, EngineError> {
     let partitions = log.describe_topic(&source.topic).await?.partitions;
     let sink_description = log.describe_topic(&sink.topic).await?;
-    let sink_partitions = sink_description.partitions.len() as u32;
-    if sink_partitions == 0 {
+    if sink_description.partitions.is_empty() {
         return Err(EngineError::server(format!(
             "Sink topic '{}' has no partitions",
             sink.topic
         )));
     }
-    let exactly_once = log.keeps_producer_tags() && source.topic != sink.topic;
     let key_format = Format::parse(&sink.key_format.name, sink.key_format.delimiter.as_deref())
         .map_err(|e| EngineError::statement(e.to_string()))?;
-    let codec = key_codec(key_format, group_key_columns(&plan))?;
-    let window_kind = plan
+    let key_columns = group_key_columns(&plan);
+    let codec = || key_codec(key_format, key_columns.clone());
+    let plan = Arc::new(plan);
+    let stats = Arc::new(QueryStats::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let shared = Shared {
+        log: log.clone(),
+        processing_log: processing_log.clone(),
+        query_id: query_id.to_string(),
+        sink,
+        plan: plan.clone(),
+        store,
+        checkpointing,
+        stats: stats.clone(),
+        stop: stop_rx.clone(),
+    };
+    // A query an older version ran as one task over several partitions (its progress is in
+    // the single task's group, and it has no repartition topic) keeps running that way: its
+    // checkpoint and sink floors are that task's.
+    // A TABLE source runs as one task too: undoing a key's previous row needs every version
+    // of that key in one place (the source key, not the group key, decides where it is).
+    let single = partitions.len() <= 1
+        || plan.source_is_table
+        || (!log
+            .committed_offsets(&consumer_group(query_id))
+            .await?
+            .is_empty()
+            && log
+                .describe_topic(&options.repartition_topic)
+                .await
+                .is_err());
+    let mut handles = Vec::new();
+    if single {
+        let operator = AggregateOperator::new(
+            plan.clone(),
+            sink_description.partitions.len() as u32,
+            codec()?,
+        )
+        .ok_or_else(|| EngineError::server("not an aggregate query"))?
+        .with_idle_timeout(options.idle_timeout_ms);
+        let spec = TaskSpec {
+            task: 0,
+            topic: source.topic.clone(),
+            partitions,
+            from,
+            origin_group: origin_group(query_id),
+            progress_group: consumer_group(query_id),
+            producer: Box::new(|p| producer_id(query_id, p)),
+            input: Input::Source(Box::new(RowDecoder::for_plan(source, &plan)?)),
+            sink_by_key: false,
+        };
+        handles.push(spawn_task(&shared, spec, operator).await?);
+    } else {
+        let repartition_partitions =
+            super::repartition::ensure_topic(&log, &options.repartition_topic, &source.topic)
+                .await?;
+        let repartition = log.describe_topic(&options.repartition_topic).await?;
+        // Second stage first: its origin (the repartition topic's start) is settled before the
+        // first stage writes anything.
+        for rp in repartition.partitions {
+            let task = rp.partition;
+            let operator = AggregateOperator::new(plan.clone(), 1, codec()?)
+                .ok_or_else(|| EngineError::server("not an aggregate query"))?;
+            let spec = TaskSpec {
+                task,
+                topic: options.repartition_topic.clone(),
+                partitions: vec![rp],
+                from: StartFrom::Earliest,
+                origin_group: format!("{}-origin", stage2_group(query_id, task)),
+                progress_group: stage2_group(query_id, task),
+                producer: Box::new(move |_| stage2_producer(query_id, task)),
+                input: Input::Repartition,
+                sink_by_key: true,
+            };
+            handles.push(spawn_task(&shared, spec, operator).await?);
+        }
+        tracing::debug!(query = %query_id, partitions = repartition_partitions, "aggregate query runs in two stages");
+        let stage1 = super::repartition::Stage1 {
+            log: log.clone(),
+            processing_log,
+            query_id: query_id.to_string(),
+            repartition_topic: options.repartition_topic.clone(),
+            plan: plan.clone(),
+            from,
+            stats: stats.clone(),
+            stop: stop_rx,
+            idle_timeout: options.idle_timeout_ms.filter(|t| *t >= 0),
+        };
+        match super::repartition::start(stage1, source, codec).await {
+            Ok(tasks) => handles.extend(tasks),
+            Err(e) => {
+                for h in &handles {
+                    h.abort();
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(RunningQuery::from_parts(stats, stop_tx, handles))
+}
+
+/// What every task of one aggregate query shares.
+struct Shared<'a> {
+    log: Arc<dyn Log>,
+    processing_log: ProcessingLog,
+    query_id: String,
+    sink: &'a Source,
+    plan: Arc<QueryPlan>,
+    store: TableStore,
+    checkpointing: Option<Checkpointing>,
+    stats: Arc<QueryStats>,
+    stop: watch::Receiver<bool>,
+}
+
+/// What an aggregate task reads.
+enum Input {
+    /// Source records: decoded and filtered here.
+    Source(Box<RowDecoder>),
+    /// A repartition topic's evaluated rows and watermarks.
+    Repartition,
+}
+
+/// One aggregate task: which partitions of which topic it reads, its groups and producers.
+struct TaskSpec<'a> {
+    /// Its checkpoint's task number.
+    task: u32,
+    topic: String,
+    partitions: Vec<PartitionDescription>,
+    from: StartFrom,
+    origin_group: String,
+    progress_group: String,
+    /// Producer id of the appends caused by each input partition.
+    producer: Box<dyn Fn(u32) -> u64 + Send + Sync + 'a>,
+    input: Input,
+    /// Whether the sink partition is computed from the key (second stage: the operator has one
+    /// shuffle partition) rather than taken from the operator's change.
+    sink_by_key: bool,
+}
+
+/// Restores one task's state and positions and starts it.
+async fn spawn_task(
+    shared: &Shared<'_>,
+    spec: TaskSpec<'_>,
+    mut operator: AggregateOperator,
+) -> Result<tokio::task::JoinHandle<()>, EngineError> {
+    let log = &shared.log;
+    let query_id = shared.query_id.as_str();
+    let sink = shared.sink;
+    let sink_description = log.describe_topic(&sink.topic).await?;
+    let sink_partitions = sink_description.partitions.len() as u32;
+    let exactly_once = log.keeps_producer_tags() && spec.topic != sink.topic;
+    let window_kind = shared
+        .plan
         .aggregate
         .as_ref()
         .and_then(|a| a.window)
@@ -224,59 +419,55 @@ pub async fn start(
             },
             WindowShape::Session { .. } => WindowKind::Session,
         });
-    let schema = plan.output_schema();
+    let schema = shared.plan.output_schema();
     let encoder = RowEncoder::new(&schema, sink)?;
-    let plan = Arc::new(plan);
-    let mut operator = AggregateOperator::new(plan.clone(), sink_partitions, codec)
-        .ok_or_else(|| EngineError::server("not an aggregate query"))?;
-
-    let origin_group = origin_group(query_id);
-    let progress_group = consumer_group(query_id);
-    let origins = log.committed_offsets(&origin_group).await?;
-    let progress = log.committed_offsets(&progress_group).await?;
+    let origins = log.committed_offsets(&spec.origin_group).await?;
+    let progress = log.committed_offsets(&spec.progress_group).await?;
     let first_start = origins.is_empty();
 
     // The checkpoint, if any and readable; otherwise empty state at the origin.
     let mut checkpoint = None;
-    if let Some(c) = &checkpointing {
-        match c.store.load(query_id, 0) {
+    if let Some(c) = &shared.checkpointing {
+        match c.store.load(query_id, spec.task) {
             Ok(Some(cp)) => match decode_state(&cp.state) {
                 Ok(state) => {
                     operator.restore(state);
                     // Pull queries read the store: refill it with the restored results
                     // (replay after the checkpoint then updates it as before).
-                    store.apply(&operator.current_results());
+                    shared.store.apply(&operator.current_results());
                     checkpoint = Some(cp);
                 }
-                Err(e) => tracing::warn!(query = %query_id, error = %e,
+                Err(e) => tracing::warn!(query = %query_id, task = spec.task, error = %e,
                     "checkpoint state unreadable: rebuilding state from the origin"),
             },
             Ok(None) => {}
-            Err(e) => tracing::warn!(query = %query_id, error = %e,
+            Err(e) => tracing::warn!(query = %query_id, task = spec.task, error = %e,
                 "checkpoint unreadable: rebuilding state from the origin"),
         }
     }
-    if checkpoint.is_some() && window_kind.is_some() && plan.emit == Some(Emit::Final) {
+    if checkpoint.is_some() && window_kind.is_some() && shared.plan.emit == Some(Emit::Final) {
         // An EMIT FINAL table's store holds the windows it emitted, which the restored state
         // no longer has: read them back from the sink (without them, only pull queries miss).
-        if let Err(e) = crate::source_table::load_windows(log.as_ref(), sink, &store).await {
+        // (Each task of a two-stage query reads the whole sink: final windows are the same
+        // whoever writes them into the store.)
+        if let Err(e) = crate::source_table::load_windows(log.as_ref(), sink, &shared.store).await {
             tracing::warn!(query = %query_id, error = %e,
                 "EMIT FINAL table not refilled from its sink: pull queries miss earlier windows");
         }
     }
 
     let mut new_origins = Vec::new();
-    let mut cursors = Vec::with_capacity(partitions.len());
-    for p in &partitions {
-        let origin = match find_offset(&origins, &source.topic, p.partition) {
+    let mut cursors = Vec::with_capacity(spec.partitions.len());
+    for p in &spec.partitions {
+        let origin = match find_offset(&origins, &spec.topic, p.partition) {
             Some(o) => o.max(p.start_offset),
             None => {
-                let o = match from {
+                let o = match spec.from {
                     StartFrom::Earliest => p.start_offset,
                     StartFrom::Latest => p.end_offset,
                 };
                 new_origins.push(CommittedOffset {
-                    topic: source.topic.clone(),
+                    topic: spec.topic.clone(),
                     partition: p.partition,
                     offset: o,
                 });
@@ -285,9 +476,9 @@ pub async fn start(
         };
         let offset = checkpoint
             .as_ref()
-            .and_then(|cp| find_position(&cp.sources, &source.topic, p.partition))
+            .and_then(|cp| find_position(&cp.sources, &spec.topic, p.partition))
             .map_or(origin, |o| o.max(p.start_offset));
-        let done = find_offset(&progress, &source.topic, p.partition).unwrap_or(offset);
+        let done = find_offset(&progress, &spec.topic, p.partition).unwrap_or(offset);
         cursors.push(Cursor {
             partition: p.partition,
             offset,
@@ -322,7 +513,7 @@ pub async fn start(
             None => sp.start_offset,
         };
         for (index, cursor) in cursors.iter().enumerate() {
-            let producer = producer_id(query_id, cursor.partition);
+            let producer = (spec.producer)(cursor.partition);
             let last = log
                 .last_producer_sequence(&sink.topic, sp.partition, producer, floor)
                 .await?;
@@ -332,43 +523,43 @@ pub async fn start(
         }
     }
     if !written_up_to.is_empty() {
-        tracing::info!(query = %query_id, already_written = ?written_up_to,
+        tracing::info!(query = %query_id, task = spec.task, already_written = ?written_up_to,
             "aggregate query replays past output it already wrote");
     }
     if !new_origins.is_empty() {
-        log.commit_offsets(&origin_group, &new_origins).await?;
+        log.commit_offsets(&spec.origin_group, &new_origins).await?;
     }
     let producers = cursors
         .iter()
-        .map(|c| producer_id(query_id, c.partition))
+        .map(|c| (spec.producer)(c.partition))
         .collect();
-    let stats = Arc::new(QueryStats::default());
-    let (stop_tx, stop_rx) = watch::channel(false);
     let task = AggregateTask {
-        log,
-        processing_log,
+        log: log.clone(),
+        processing_log: shared.processing_log.clone(),
         query_id: query_id.to_string(),
-        group: progress_group,
-        topic: source.topic.clone(),
+        task: spec.task,
+        group: spec.progress_group,
+        topic: spec.topic,
         sink_topic: sink.topic.clone(),
-        decoder: RowDecoder::for_plan(source, &plan)?,
+        sink_partitions,
+        sink_by_key: spec.sink_by_key,
+        input: spec.input,
         encoder,
         operator,
         window_kind,
-        plan,
-        stats: stats.clone(),
-        stop: stop_rx,
+        plan: shared.plan.clone(),
+        stats: shared.stats.clone(),
+        stop: shared.stop.clone(),
         late_reported: 0,
-        store,
+        store: shared.store.clone(),
         exactly_once,
         producers,
         written_up_to,
         sink_floors,
-        checkpointing,
+        checkpointing: shared.checkpointing.clone(),
         epoch: checkpoint.as_ref().map_or(0, |cp| cp.epoch),
     };
-    let handle = tokio::spawn(task.run(cursors));
-    Ok(RunningQuery::from_parts(stats, stop_tx, vec![handle]))
+    Ok(tokio::spawn(task.run(cursors)))
 }
 
 struct Cursor {
@@ -382,10 +573,15 @@ struct AggregateTask {
     log: Arc<dyn Log>,
     processing_log: ProcessingLog,
     query_id: String,
+    /// Its checkpoint's task number.
+    task: u32,
     group: String,
     topic: String,
     sink_topic: String,
-    decoder: RowDecoder,
+    sink_partitions: u32,
+    /// See [`TaskSpec::sink_by_key`].
+    sink_by_key: bool,
+    input: Input,
     encoder: RowEncoder,
     operator: AggregateOperator,
     window_kind: Option<WindowKind>,
@@ -446,7 +642,10 @@ impl AggregateTask {
                     if record.offset < cursor.replay_below {
                         continue;
                     }
-                    self.stats.consumed.fetch_add(1, Ordering::Relaxed);
+                    if matches!(self.input, Input::Source(_)) {
+                        // (The first stage counts a repartitioned query's source records.)
+                        self.stats.consumed.fetch_add(1, Ordering::Relaxed);
+                    }
                     for change in changes.drain(..) {
                         if let Some((partition, r)) = self.encode(change, record.offset) {
                             if self
@@ -577,15 +776,44 @@ impl AggregateTask {
         };
         let store = checkpointing.store.clone();
         let query_id = self.query_id.clone();
-        tokio::task::spawn_blocking(move || store.save(&query_id, 0, &checkpoint))
+        let task = self.task;
+        tokio::task::spawn_blocking(move || store.save(&query_id, task, &checkpoint))
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())
     }
 
-    /// Decodes, filters and aggregates one record.
+    /// Decodes, filters and aggregates one record (a source record, or a repartition record
+    /// the first stage evaluated).
     fn process(&mut self, partition: u32, record: &LoggedRecord, changes: &mut Vec<Change>) {
-        let row = match self.decoder.decode(partition, record) {
+        let decoder = match &mut self.input {
+            Input::Source(decoder) => decoder,
+            Input::Repartition => {
+                match repartition::decode(&record.record) {
+                    Ok(RepartitionRecord::Row {
+                        key,
+                        key_values,
+                        args,
+                        time,
+                    }) => self
+                        .operator
+                        .process_evaluated(&key, key_values, args, time, changes),
+                    Ok(RepartitionRecord::Watermark(time)) => {
+                        self.operator.advance_stream_time(time, changes)
+                    }
+                    Err(e) => {
+                        let kind = ErrorKind::Deserialization {
+                            target: crate::processing_log::Target::Value,
+                        };
+                        self.report(partition, record.offset, "repartition", kind, e.to_string());
+                        return;
+                    }
+                }
+                self.report_operator_errors(partition, record.offset);
+                return;
+            }
+        };
+        let row = match decoder.decode(partition, record) {
             Ok(DecodedRow::Row(row)) => row,
             // A table's tombstone deletes its key's row (tables drop null keys).
             Ok(DecodedRow::NullValue(_)) if self.plan.source_is_table => {
@@ -664,7 +892,11 @@ impl AggregateTask {
                 }
             },
         };
-        let partition = change.partition;
+        let partition = if self.sink_by_key {
+            partition_for_key(&change.key, self.sink_partitions)
+        } else {
+            change.partition
+        };
         let key = match (change.window, self.window_kind) {
             (Some((start, end)), Some(kind)) => encode_windowed_key(&change.key, start, end, kind),
             _ => change.key,

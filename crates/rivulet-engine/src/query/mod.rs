@@ -9,6 +9,7 @@ pub mod pull;
 pub mod push;
 pub mod push_aggregate;
 pub mod record_formatter;
+pub mod repartition;
 pub mod row_decoder;
 pub mod row_encoder;
 pub mod shared;

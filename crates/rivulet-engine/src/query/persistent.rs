@@ -102,6 +102,9 @@ pub struct QueryStats {
     pub late_dropped: AtomicU64,
 }
 
+/// How long [`RunningQuery::stop`] lets a task finish its batch before aborting it.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
 /// The tasks of a running persistent query.
 pub struct RunningQuery {
     pub stats: Arc<QueryStats>,
@@ -128,12 +131,17 @@ impl RunningQuery {
         }
     }
 
-    /// Stops every task and waits for them to end.
+    /// Stops every task and waits for them to end. A task sees the stop signal between
+    /// batches (or while it waits for input) and ends there, so work in flight — an append and
+    /// its commit, a checkpoint being written on the blocking pool — completes first and
+    /// cannot race a restarted query's; a task still busy after `STOP_GRACE` is aborted.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
-        for t in std::mem::take(&mut self.tasks) {
-            t.abort();
-            let _ = t.await;
+        for mut t in std::mem::take(&mut self.tasks) {
+            if tokio::time::timeout(STOP_GRACE, &mut t).await.is_err() {
+                t.abort();
+                let _ = t.await;
+            }
         }
     }
 }
