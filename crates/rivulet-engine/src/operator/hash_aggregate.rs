@@ -183,6 +183,10 @@ pub struct AggregateOperator {
     codec: KeyCodec,
     state: AggregateState,
     key_buffer: Vec<u8>,
+    /// Window starts of the current record (reused).
+    starts: Vec<i64>,
+    /// A copy of one call's arguments for all but the last window of a hopping record.
+    scratch_args: Vec<Value>,
     key_values: Vec<Value>,
     args: Vec<Vec<Value>>,
     /// Event-time idle timeout across shuffle partitions (see `advance_idle_partitions`);
@@ -239,6 +243,8 @@ impl AggregateOperator {
                 },
             },
             key_buffer: Vec::with_capacity(64),
+            starts: Vec::new(),
+            scratch_args: Vec::new(),
             key_values: Vec::new(),
             args: vec![Vec::new(); calls],
             idle_timeout: None,
@@ -498,9 +504,12 @@ impl AggregateOperator {
             }
             Some(windows) => {
                 let windows = *windows;
-                let starts: Vec<i64> = windows.starts(time).collect();
+                // Reused buffers: no allocation per record.
+                let mut starts = std::mem::take(&mut self.starts);
+                starts.clear();
+                starts.extend(windows.starts(time));
                 let last = starts.len().saturating_sub(1);
-                for (n, start) in starts.into_iter().enumerate() {
+                for (n, &start) in starts.iter().enumerate() {
                     if windows.close(start) <= stream_time {
                         self.late_dropped += 1;
                         continue;
@@ -532,7 +541,8 @@ impl AggregateOperator {
                         if n == last {
                             call.update(acc, args);
                         } else {
-                            call.update(acc, &mut args.clone());
+                            self.scratch_args.clone_from(args);
+                            call.update(acc, &mut self.scratch_args);
                         }
                     }
                     if !self.emit_final {
@@ -551,6 +561,7 @@ impl AggregateOperator {
                         }
                     }
                 }
+                self.starts = starts;
                 self.close_windows(p, out);
                 if stream_time > previous && self.partitions > 1 {
                     self.advance_idle_partitions(p, out);
