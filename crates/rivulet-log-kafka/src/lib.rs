@@ -10,7 +10,8 @@
 //!   [`append`](crate::append) (acknowledged before it returns, consecutive offsets,
 //!   all-or-nothing per producer batch);
 //! - reads and waits: assigned consumers, no group rebalancing (`reads`);
-//! - offsets and time lookups: ListOffsets (watermarks, offsets by time);
+//! - offsets and time lookups: ListOffsets (watermarks, offsets by time), a time lookup then
+//!   scanning from the broker's answer to the first record at or after the time;
 //! - consumer-group commits: OffsetCommit / OffsetFetch through the group coordinator
 //!   (`groups`);
 //! - producer tags: not kept (the trait's defaults), so writes to Kafka are at-least-once.
@@ -36,6 +37,9 @@ use rivulet_log::{
 };
 
 use crate::{append::Appender, groups::Groups, reads::Readers, topics::Topics};
+
+/// How long a time lookup waits at the end of a partition for records a broker reported short.
+const TIME_SCAN_TAIL_WAIT: Duration = Duration::from_millis(200);
 
 /// A log whose topics live on Kafka-protocol brokers.
 pub struct KafkaLog {
@@ -104,10 +108,10 @@ impl Log for KafkaLog {
     }
 
     async fn delete_topic(&self, topic: &str) -> LogResult<()> {
-        let deleted = self.topics.delete(topic).await;
+        // Readers go first: none should fetch from a topic while it is deleted.
         self.readers.forget(topic);
         self.appender.forget(topic);
-        deleted
+        self.topics.delete(topic).await
     }
 
     async fn list_topics(&self) -> LogResult<Vec<String>> {
@@ -170,9 +174,36 @@ impl Log for KafkaLog {
         timestamp_ms: i64,
     ) -> LogResult<Option<i64>> {
         self.topics.check_partition(topic, partition).await?;
-        self.topics
+        let Some(from) = self
+            .topics
             .offset_for_timestamp(topic, partition, timestamp_ms)
-            .await
+            .await?
+        else {
+            return Ok(None);
+        };
+        // Kafka answers with the exact record; a broker may answer with the start of a batch
+        // (tansu answers 0): the first record at or after the time from there is the answer.
+        let mut offset = from;
+        loop {
+            let batch = self
+                .read(topic, partition, offset, ReadLimits::default())
+                .await?;
+            if let Some(found) = batch
+                .records
+                .iter()
+                .find(|r| r.record.timestamp >= timestamp_ms)
+            {
+                return Ok(Some(found.offset));
+            }
+            if batch.records.is_empty()
+                && !self
+                    .wait_for_data(topic, partition, batch.next_offset, TIME_SCAN_TAIL_WAIT)
+                    .await?
+            {
+                return Ok(None);
+            }
+            offset = batch.next_offset;
+        }
     }
 
     async fn offsets(&self, topic: &str, partition: u32) -> LogResult<PartitionOffsets> {

@@ -39,6 +39,17 @@ const READERS_PER_PARTITION: usize = 8;
 const READER_IDLE: Duration = Duration::from_secs(120);
 /// Longest a read waits for records the high watermark says exist but no fetch brought yet.
 const FETCH_WAIT: Duration = Duration::from_secs(2);
+/// A reader moved to offset `o` fetches from `o - SEEK_BACK` and skips what is before `o`: a
+/// broker such as tansu answers a fetch from the middle of a record batch with the next batch,
+/// so the fetch has to start at or before the batch holding `o`.
+const SEEK_BACK: i64 = 1000;
+
+/// Where a reader was moved to, until its first record shows the fetch started early enough.
+#[derive(Debug, Clone, Copy)]
+struct Seek {
+    target: i64,
+    fetch_start: i64,
+}
 
 /// One assigned consumer on one partition.
 struct Reader {
@@ -49,6 +60,8 @@ struct Reader {
     position: i64,
     /// Records received (by a wait or beyond a read's limits) and not yet returned.
     pending: VecDeque<LoggedRecord>,
+    /// Set by a seek until its first record arrives.
+    seek: Option<Seek>,
     /// The last watermarks seen (-1 until known).
     low: i64,
     high: i64,
@@ -56,20 +69,15 @@ struct Reader {
 }
 
 impl Reader {
-    /// Points the consumer at `offset`, dropping whatever it had fetched.
+    /// Points the consumer at `offset` (fetching from a little before it, see [`SEEK_BACK`]),
+    /// dropping whatever it had fetched.
     fn seek(&mut self, offset: i64) -> LogResult<()> {
-        let mut assignment = TopicPartitionList::new();
-        let context = format!("positioning a reader on {}/{}", self.topic, self.partition);
-        assignment
-            .add_partition_offset(
-                &self.topic,
-                self.partition as i32,
-                Offset::Offset(offset.max(0)),
-            )
-            .map_err(|e| log_error(&context, Some(&self.topic), &e))?;
-        self.consumer
-            .assign(&assignment)
-            .map_err(|e| log_error(&context, Some(&self.topic), &e))?;
+        let fetch_start = (offset - SEEK_BACK).max(0);
+        assign(&self.consumer, &self.topic, self.partition, fetch_start)?;
+        self.seek = Some(Seek {
+            target: offset,
+            fetch_start,
+        });
         self.pending.clear();
         self.position = offset;
         Ok(())
@@ -81,6 +89,8 @@ impl Reader {
             consumer,
             pending,
             topic,
+            partition,
+            seek,
             ..
         } = self;
         let mut stream = consumer.stream();
@@ -88,7 +98,11 @@ impl Reader {
             match stream.next().now_or_never() {
                 Some(Some(Ok(message))) => {
                     let record = logged(&message);
-                    // After an out-of-range reset the consumer restarts at the log start.
+                    if !fetched_from_early_enough(consumer, topic, *partition, seek, &record)? {
+                        continue;
+                    }
+                    // Records before `from`: fetched from before a seek's target, or after an
+                    // out-of-range reset to the log start.
                     if record.offset >= from {
                         pending.push_back(record);
                     }
@@ -108,6 +122,8 @@ impl Reader {
             consumer,
             pending,
             topic,
+            partition,
+            seek,
             ..
         } = self;
         let mut stream = consumer.stream();
@@ -116,6 +132,9 @@ impl Reader {
                 Err(_elapsed) => return Ok(false),
                 Ok(Some(Ok(message))) => {
                     let record = logged(&message);
+                    if !fetched_from_early_enough(consumer, topic, *partition, seek, &record)? {
+                        continue;
+                    }
                     if record.offset >= from {
                         pending.push_back(record);
                         return Ok(true);
@@ -145,6 +164,46 @@ impl Reader {
     }
 }
 
+/// Assigns `consumer` to `topic`/`partition` from `offset`.
+fn assign(consumer: &StreamConsumer, topic: &str, partition: u32, offset: i64) -> LogResult<()> {
+    let context = format!("positioning a reader on {topic}/{partition}");
+    let mut assignment = TopicPartitionList::new();
+    assignment
+        .add_partition_offset(topic, partition as i32, Offset::Offset(offset))
+        .map_err(|e| log_error(&context, Some(topic), &e))?;
+    consumer
+        .assign(&assignment)
+        .map_err(|e| log_error(&context, Some(topic), &e))
+}
+
+/// Whether `record`, received after a seek, shows that the fetch started at or before the
+/// batch holding the seek's target: it does if its offset is not past the target (or the fetch
+/// already starts at 0). Otherwise the batch holding the target was skipped: the reader moves
+/// its fetch start back twice as far and the record is dropped (it comes again).
+fn fetched_from_early_enough(
+    consumer: &StreamConsumer,
+    topic: &str,
+    partition: u32,
+    seek: &mut Option<Seek>,
+    record: &LoggedRecord,
+) -> LogResult<bool> {
+    let Some(s) = *seek else {
+        return Ok(true);
+    };
+    if record.offset <= s.target || s.fetch_start == 0 {
+        *seek = None;
+        return Ok(true);
+    }
+    let back = (s.target - s.fetch_start).max(1).saturating_mul(2);
+    let fetch_start = (s.target - back).max(0);
+    assign(consumer, topic, partition, fetch_start)?;
+    *seek = Some(Seek {
+        target: s.target,
+        fetch_start,
+    });
+    Ok(false)
+}
+
 /// A consumer error: an unknown topic fails the call; anything else (a broker that went away,
 /// a transient fetch error) is logged, and librdkafka retries on its own.
 fn consumer_error(topic: &str, error: &KafkaError) -> LogResult<()> {
@@ -167,6 +226,8 @@ impl Readers {
     pub(crate) fn new(config: &KafkaConfig) -> Self {
         let mut reader_config = config.client_config();
         reader_config
+            // librdkafka wants a group to `assign`; readers never join it nor commit to it.
+            .set("group.id", "_rivulet-reader")
             .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
             .set("enable.partition.eof", "false")
@@ -244,6 +305,7 @@ impl Readers {
             partition,
             position: offset,
             pending: VecDeque::new(),
+            seek: None,
             low: -1,
             high: -1,
             last_used: Instant::now(),

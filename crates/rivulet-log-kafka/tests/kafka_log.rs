@@ -157,8 +157,11 @@ async fn round_trip_keeps_keys_values_timestamps_and_headers() {
         .collect();
     assert_eq!(read_n(&log, &topic, 1, 0, 5).await, expected);
 
-    // From the middle, and bounded by max_records.
+    // From the middle of a batch (the reader has to seek back: tansu answers a fetch from the
+    // middle of a batch with the next batch), and bounded by max_records.
     assert_eq!(read_n(&log, &topic, 1, 2, 3).await, expected[2..].to_vec());
+    assert_eq!(read_n(&log, &topic, 1, 4, 1).await, expected[4..].to_vec());
+    assert_eq!(read_n(&log, &topic, 1, 1, 4).await, expected[1..].to_vec());
     let limited = log
         .read(
             &topic,
@@ -474,6 +477,12 @@ async fn offsets_for_timestamps_follow_record_times() {
     );
     assert_eq!(
         log.offset_for_timestamp(&topic, 0, 1_700_000_001_500)
+            .await
+            .expect("lookup"),
+        Some(1)
+    );
+    assert_eq!(
+        log.offset_for_timestamp(&topic, 0, 1_700_000_003_000)
             .await
             .expect("lookup"),
         Some(2)
