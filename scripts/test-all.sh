@@ -2,7 +2,9 @@
 # Runs every test of Rivulet on a fresh machine: installs what the tests need, builds, checks
 # formatting and lints, runs the Rust test suite, the Python client tests (the real
 # ksql-python client against the real binary) and the browser tests (the dashboard page in
-# Debian's Chromium against the real binary). Called by .ci/run; the README names it.
+# Debian's Chromium against the real binary). The Kafka tests run against a real Kafka-protocol
+# broker, tansu, built once per machine into ~/.cache/rivulet/tools and started here with memory
+# storage on a free loopback port (RIVULET_TEST_KAFKA). Called by .ci/run; the README names it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,8 @@ mkdir -p "$CARGO_TARGET_DIR"
 export CARGO_TERM_COLOR=never
 export CARGO_INCREMENTAL=0
 logs=$(mktemp -d)
+# The Kafka-protocol broker the Kafka tests run against (DESIGN.md: "Dependencies checked").
+tansu_version=0.6.0
 
 say "toolchain"
 cargo --version && rustc --version || fail "no Rust toolchain"
@@ -36,6 +40,35 @@ if ! "$venv/bin/python" -c 'import pytest, ksql' 2>/dev/null; then
   # ksql 0.10.2's setup.py imports pip, so it cannot build in an isolated environment.
   "$venv/bin/pip" install -q --no-build-isolation ksql==0.10.2 || fail "pip install ksql"
 fi
+
+say "Kafka-protocol broker for the Kafka tests (tansu $tansu_version, cached in $cache/tools)"
+tools="$cache/tools"
+tansu="$tools/bin/tansu"
+if [ ! -x "$tansu" ] || ! "$tansu" --version 2>/dev/null | grep -qF "$tansu_version"; then
+  echo "building tansu $tansu_version once for this machine (about 12 minutes on 2 cores)"
+  # Its own target dir, removed afterwards: only the binary is kept.
+  CARGO_TARGET_DIR="$cache/tansu-build" cargo install --locked tansu --version "$tansu_version" \
+    --features dynostore --root "$tools" 2>&1 \
+    | awk '/^ *Compiling/ { n++; if (n % 50 == 0) { print "  " n " crates compiled"; fflush() } next }
+           { print; fflush() }'
+  tansu_status=${PIPESTATUS[0]}
+  rm -rf "$cache/tansu-build"
+  [ "$tansu_status" -eq 0 ] && [ -x "$tansu" ] || fail "cargo install tansu"
+fi
+kafka_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$tansu" broker --listener-url "tcp://127.0.0.1:$kafka_port" \
+  --advertised-listener-url "tcp://127.0.0.1:$kafka_port" \
+  --storage-engine memory://tansu/ >"$logs/tansu.log" 2>&1 &
+tansu_pid=$!
+trap 'kill "$tansu_pid" 2>/dev/null; wait "$tansu_pid" 2>/dev/null' EXIT
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$kafka_port") 2>/dev/null && break
+  kill -0 "$tansu_pid" 2>/dev/null || { cat "$logs/tansu.log"; fail "tansu did not start"; }
+  sleep 0.1
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$kafka_port") 2>/dev/null || { cat "$logs/tansu.log"; fail "tansu does not listen on $kafka_port"; }
+export RIVULET_TEST_KAFKA="127.0.0.1:$kafka_port"
+echo "tansu listening on $RIVULET_TEST_KAFKA (pid $tansu_pid, log $logs/tansu.log)"
 
 say "Rust tests (cargo test --workspace)"
 cargo test --workspace --locked 2>&1 | tee "$logs/cargo.log"

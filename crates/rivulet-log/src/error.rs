@@ -35,6 +35,9 @@ pub enum LogError {
     Locked { path: String },
     #[error("the log is closed")]
     Closed,
+    /// A broker-backed log (Kafka) failed to talk to its brokers or was refused by them.
+    #[error("Kafka broker error: {0}")]
+    Broker(String),
 }
 
 impl LogError {

@@ -1,9 +1,9 @@
 //! The durable log: Kafka-shaped topics with partitions of offset-ordered records.
 //!
 //! This crate owns the [`Log`] trait, the topic and partition descriptions, the default
-//! partitioner (Kafka's murmur2) and the backends behind the trait: [`embedded`] (segment files
-//! on local disk). A Kafka backend slots in behind the same trait in a later issue. It must not
-//! know SQL, formats of values, or HTTP.
+//! partitioner (Kafka's murmur2) and the embedded backend behind the trait, [`embedded`] (segment
+//! files on local disk). The Kafka backend lives in its own crate, `rivulet-log-kafka`, so that
+//! librdkafka is built only where it is used. It must not know SQL, formats of values, or HTTP.
 
 pub mod embedded;
 pub mod error;

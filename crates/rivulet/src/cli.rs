@@ -58,7 +58,11 @@ pub struct ServerArgs {
     /// Address to listen on [default: 127.0.0.1:8088]
     #[arg(long, env = "RIVULET_LISTEN")]
     pub listen: Option<String>,
-    /// Directory of the embedded log [default: ./rivulet-data]
+    /// The log: `embedded` (segment files under --data-dir) or `kafka://host:port[,host:port]`
+    /// (topics on a Kafka-protocol broker) [default: embedded]
+    #[arg(long, env = "RIVULET_LOG")]
+    pub log: Option<String>,
+    /// Directory of the embedded log, and of checkpoints on either log [default: ./rivulet-data]
     #[arg(long, env = "RIVULET_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// always | interval:<ms> | never [default: always]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rivulet_log::{embedded::EmbeddedConfig, FsyncPolicy};
+use rivulet_log_kafka::KafkaConfig;
 use rivulet_server::ServerSettings;
 use serde::Deserialize;
 
@@ -15,6 +16,7 @@ use crate::cli::ServerArgs;
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     listen: Option<String>,
+    log: Option<String>,
     data_dir: Option<PathBuf>,
     fsync: Option<String>,
     default_partitions: Option<u32>,
@@ -23,10 +25,34 @@ struct FileConfig {
     segment_bytes: Option<u64>,
 }
 
+/// Which log the server runs on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogChoice {
+    /// Segment files under the data directory.
+    Embedded,
+    /// Topics on Kafka-protocol brokers.
+    Kafka(KafkaConfig),
+}
+
+impl LogChoice {
+    /// `embedded` or `kafka://host:port[,host:port]`.
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let text = text.trim();
+        if text == "embedded" {
+            return Ok(LogChoice::Embedded);
+        }
+        if text.starts_with("kafka://") {
+            return Ok(LogChoice::Kafka(KafkaConfig::from_url(text)?));
+        }
+        anyhow::bail!("invalid log '{text}': use embedded or kafka://host:port[,host:port]")
+    }
+}
+
 /// Everything `rivulet server` needs, resolved.
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub server: ServerSettings,
+    pub log: LogChoice,
     pub data_dir: PathBuf,
     pub fsync: FsyncPolicy,
     pub segment_bytes: Option<u64>,
@@ -89,8 +115,13 @@ pub fn resolve(args: &ServerArgs) -> anyhow::Result<Resolved> {
         server.default_partitions > 0,
         "default_partitions must be at least 1"
     );
+    let log = match args.log.clone().or(file.log) {
+        Some(text) => LogChoice::parse(&text)?,
+        None => LogChoice::Embedded,
+    };
     Ok(Resolved {
         server,
+        log,
         data_dir: args
             .data_dir
             .clone()
@@ -124,6 +155,39 @@ mod tests {
         assert_eq!(r.server.default_partitions, 4);
         assert_eq!(r.fsync, "interval:10".parse().unwrap());
         assert_eq!(r.data_dir, PathBuf::from("./rivulet-data"));
+        assert_eq!(r.log, LogChoice::Embedded);
+    }
+
+    #[test]
+    fn log_comes_from_flag_or_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rivulet.toml");
+        std::fs::write(&path, "log = \"kafka://a:9092,b:9093\"\n").unwrap();
+        let from_file = resolve(&ServerArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            from_file.log,
+            LogChoice::Kafka(KafkaConfig::new("a:9092,b:9093"))
+        );
+        let from_flag = resolve(&ServerArgs {
+            config: Some(path),
+            log: Some("embedded".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(from_flag.log, LogChoice::Embedded);
+        let err = resolve(&ServerArgs {
+            log: Some("postgres://x".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("use embedded or kafka://"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use rivulet_connect::{
     simulate::phones::{run_phones, PhoneSimConfig},
     simulate::temperature::{run_temperature, TemperatureSimConfig, TEMPERATURE_TOPIC},
 };
-use rivulet_log::{Log, LogError, TopicSpec};
+use rivulet_log::{LogError, TopicSpec};
 
 use crate::{cli::DemoArgs, config::resolve};
 

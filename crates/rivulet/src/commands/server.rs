@@ -1,21 +1,67 @@
-//! `rivulet server`: opens the embedded log and serves HTTP until Ctrl-C.
+//! `rivulet server`: opens the log (embedded, or Kafka with `--log kafka://…`) and serves HTTP
+//! until Ctrl-C.
 
 use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
-use rivulet_log::embedded::EmbeddedLog;
+use rivulet_log::{embedded::EmbeddedLog, Log};
+use rivulet_log_kafka::KafkaLog;
 use rivulet_server::Metrics;
 use tokio::{sync::oneshot, task::JoinHandle};
 
 use crate::{
     cli::ServerArgs,
-    config::{resolve, Resolved},
+    config::{resolve, LogChoice, Resolved},
 };
+
+/// The log a server runs on, for what is not in the [`Log`] trait (closing).
+enum OpenLog {
+    Embedded(Arc<EmbeddedLog>),
+    Kafka(Arc<KafkaLog>),
+}
+
+impl OpenLog {
+    fn shared(&self) -> Arc<dyn Log> {
+        match self {
+            OpenLog::Embedded(log) => log.clone(),
+            OpenLog::Kafka(log) => log.clone(),
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            OpenLog::Embedded(log) => log.close(),
+            OpenLog::Kafka(log) => log.close(std::time::Duration::from_secs(10)).await,
+        }
+    }
+}
+
+/// Opens the log `resolved` names.
+async fn open_log(resolved: &Resolved, metrics: &Arc<Metrics>) -> anyhow::Result<OpenLog> {
+    match &resolved.log {
+        LogChoice::Embedded => {
+            let mut config = resolved.embedded();
+            config.on_fsync = Some(metrics.fsync_observer());
+            let data_dir = resolved.data_dir.clone();
+            let log = tokio::task::spawn_blocking(move || EmbeddedLog::open(config))
+                .await?
+                .with_context(|| format!("opening the log in {}", data_dir.display()))?;
+            Ok(OpenLog::Embedded(log))
+        }
+        LogChoice::Kafka(config) => {
+            let log = KafkaLog::connect(config.clone()).await.with_context(|| {
+                format!("opening the Kafka log on {}", config.bootstrap_servers)
+            })?;
+            Ok(OpenLog::Kafka(Arc::new(log)))
+        }
+    }
+}
 
 /// A server started in this process.
 pub struct Running {
     pub addr: SocketAddr,
-    pub log: Arc<EmbeddedLog>,
+    pub log: Arc<dyn Log>,
+    open_log: OpenLog,
     pub engine: Arc<rivulet_engine::Engine>,
     pub serving: JoinHandle<std::io::Result<()>>,
     stop: oneshot::Sender<()>,
@@ -26,7 +72,7 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         self.serving.await??;
-        self.log.close();
+        self.open_log.close().await;
         Ok(())
     }
 }
@@ -34,12 +80,8 @@ impl Running {
 /// Opens the log and starts serving.
 pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
     let metrics = Arc::new(Metrics::new());
-    let mut config = resolved.embedded();
-    config.on_fsync = Some(metrics.fsync_observer());
-    let data_dir = resolved.data_dir.clone();
-    let log = tokio::task::spawn_blocking(move || EmbeddedLog::open(config))
-        .await?
-        .with_context(|| format!("opening the log in {}", data_dir.display()))?;
+    let open_log = open_log(resolved, &metrics).await?;
+    let log = open_log.shared();
     let listener = tokio::net::TcpListener::bind(&resolved.server.listen)
         .await
         .with_context(|| format!("listening on {}", resolved.server.listen))?;
@@ -68,6 +110,7 @@ pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
     Ok(Running {
         addr,
         log,
+        open_log,
         engine,
         serving,
         stop,
@@ -78,11 +121,18 @@ pub async fn start(resolved: &Resolved) -> anyhow::Result<Running> {
 pub fn print_banner(resolved: &Resolved, addr: SocketAddr) {
     println!("Rivulet {} is running", env!("CARGO_PKG_VERSION"));
     println!("  HTTP     http://{addr}");
-    println!(
-        "  log      embedded, {} (fsync {})",
-        resolved.data_dir.display(),
-        resolved.fsync
-    );
+    match &resolved.log {
+        LogChoice::Embedded => println!(
+            "  log      embedded, {} (fsync {})",
+            resolved.data_dir.display(),
+            resolved.fsync
+        ),
+        LogChoice::Kafka(config) => println!(
+            "  log      kafka://{} (acks=all, idempotent producer; checkpoints in {})",
+            config.bootstrap_servers,
+            resolved.data_dir.display()
+        ),
+    }
     println!("  ingest   POST http://{addr}/topics/{{topic}}/records   POST http://{addr}/phone-producer/");
     println!("  read     GET  http://{addr}/topics   GET http://{addr}/topics/{{topic}}/records?partition=0&offset=0");
     println!("  ksqlDB   POST http://{addr}/ksql   POST http://{addr}/query-stream   (rivulet sql --url http://{addr})");
