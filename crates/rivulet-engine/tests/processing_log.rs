@@ -51,6 +51,23 @@ const QUERY: &str = "SELECT logger, message->type AS type, \
     message->deserializationError->`OFFSET` AS o \
     FROM KSQL_PROCESSING_LOG EMIT CHANGES;";
 
+/// The records of `topic`'s partition 0 once it has any (up to 5 s).
+async fn first_records(log: &EmbeddedLog, topic: &str) -> Vec<rivulet_core::LoggedRecord> {
+    let mut out = Vec::new();
+    for _ in 0..500 {
+        out = log
+            .read(topic, 0, 0, ReadLimits::default())
+            .await
+            .expect("read")
+            .records;
+        if !out.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    out
+}
+
 async fn next_row(query: &mut rivulet_engine::PushQuery) -> Vec<Value> {
     tokio::time::timeout(Duration::from_secs(10), query.next())
         .await
@@ -95,18 +112,7 @@ async fn failed_records_of_a_persistent_query_are_queryable() {
     }
 
     // The query kept running: the good record is in its sink.
-    let mut out = Vec::new();
-    for _ in 0..500 {
-        out = log
-            .read("O", 0, 0, ReadLimits::default())
-            .await
-            .expect("read")
-            .records;
-        if !out.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let out = first_records(&log, "O").await;
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].record.value.as_deref(), Some(&b"{\"A\":3}"[..]));
     engine.shutdown().await;
@@ -142,18 +148,7 @@ async fn a_bad_value_in_a_column_the_query_does_not_read_still_fails_the_record(
         matches!(&row[3], Value::String(m) if m.contains("DOUBLE")),
         "{row:?}"
     );
-    let mut out = Vec::new();
-    for _ in 0..500 {
-        out = log
-            .read("O", 0, 0, ReadLimits::default())
-            .await
-            .expect("read")
-            .records;
-        if !out.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let out = first_records(&log, "O").await;
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].record.value.as_deref(), Some(&b"{\"A\":2}"[..]));
     engine.shutdown().await;
