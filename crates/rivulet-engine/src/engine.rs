@@ -1054,6 +1054,19 @@ impl Engine {
                         "value": value.unwrap_or_else(|| default.to_string()),
                         "editable": level == "QUERY", "level": level}));
                 }
+                // Rivulet's own per-query property, with this engine's default.
+                let idle = session.property(IDLE_TIMEOUT_PROPERTY).map(str::to_string);
+                if idle.is_some() {
+                    overwritten.push(IDLE_TIMEOUT_PROPERTY);
+                } else {
+                    defaults.push(IDLE_TIMEOUT_PROPERTY);
+                }
+                let idle_default = self
+                    .config
+                    .watermark_idle_timeout
+                    .map_or_else(|| "-1".to_string(), |d| d.as_millis().to_string());
+                properties.push(json!({"name": IDLE_TIMEOUT_PROPERTY, "scope": "KSQL",
+                    "value": idle.unwrap_or(idle_default), "editable": true, "level": "QUERY"}));
                 Ok(
                     json!({"@type": "properties", "statementText": text, "properties": properties,
                     "overwrittenProperties": overwritten, "defaultProperties": defaults, "warnings": []}),

@@ -314,6 +314,15 @@ async fn tables_topics_properties_and_variables() {
         .find(|p| p["name"] == "ksql.streams.auto.offset.reset")
         .unwrap();
     assert_eq!(reset["value"], "earliest");
+    // Rivulet's idle-partition timeout is listed with the engine's default (30 s).
+    let idle = props
+        .iter()
+        .find(|p| p["name"] == "rivulet.watermark.idle.timeout.ms")
+        .unwrap();
+    assert_eq!(
+        (idle["value"].clone(), idle["level"].clone()),
+        (json!("30000"), json!("QUERY"))
+    );
 
     let (status, body) = ksql(
         &app,
