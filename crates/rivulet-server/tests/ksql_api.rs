@@ -79,6 +79,7 @@ async fn info_and_health_have_ksqldb_shapes() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(info["KsqlServerInfo"]["version"], "0.29.0");
     assert_eq!(info["KsqlServerInfo"]["serverStatus"], "RUNNING");
+    assert_eq!(info["rivulet"]["deliveryGuarantee"], "exactly-once");
     let (_, health) = send(&app, "GET", "/healthcheck", "").await;
     assert_eq!(health["isHealthy"], true);
     assert_eq!(health["serverState"], "READY");

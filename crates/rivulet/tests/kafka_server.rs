@@ -83,6 +83,12 @@ async fn server_on_kafka_runs_a_csas_over_posted_phone_readings() {
     assert_eq!(body[0]["commandStatus"]["status"], "SUCCESS", "{body}");
 
     // The output topic is on the broker, created by the CSAS.
+    // On a broker without producer tags, persistent queries are at-least-once, and /info says so.
+    let (_, info) = http.get("/info").await;
+    assert_eq!(
+        info["rivulet"]["deliveryGuarantee"], "at-least-once",
+        "{info}"
+    );
     let (status, topics) = http.get("/topics").await;
     assert_eq!(status, 200, "{topics}");
     assert!(topics.to_string().contains(&output), "{topics}");

@@ -105,7 +105,15 @@ pub async fn ksql(State(state): State<AppState>, headers: HeaderMap, body: Body)
     }
 }
 
+/// ksqlDB's server info, and beside it Rivulet's: which delivery guarantee persistent queries
+/// run with on this log (exactly-once where the log keeps producer tags, as the embedded log
+/// does; at-least-once with deterministic replay on a Kafka broker).
 pub async fn info(State(state): State<AppState>) -> Response {
+    let guarantee = if state.log.keeps_producer_tags() {
+        "exactly-once"
+    } else {
+        "at-least-once"
+    };
     answer(
         StatusCode::OK,
         json!({"KsqlServerInfo": {
@@ -113,7 +121,7 @@ pub async fn info(State(state): State<AppState>) -> Response {
             "kafkaClusterId": "rivulet-embedded",
             "ksqlServiceId": state.engine.config().service_id,
             "serverStatus": "RUNNING",
-        }}),
+        }, "rivulet": {"deliveryGuarantee": guarantee}}),
     )
 }
 
