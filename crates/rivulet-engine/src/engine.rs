@@ -99,6 +99,16 @@ pub(crate) struct State {
     pub(crate) queries: BTreeMap<String, PersistentQuery>,
 }
 
+/// What persistent queries' output guarantees on `log`: `exactly-once` where it keeps producer
+/// tags (the embedded log), `at-least-once` with deterministic replay elsewhere (Kafka).
+pub fn delivery_guarantee(log: &dyn Log) -> &'static str {
+    if log.keeps_producer_tags() {
+        "exactly-once"
+    } else {
+        "at-least-once"
+    }
+}
+
 /// Properties SHOW PROPERTIES lists, with their defaults.
 const DEFAULT_PROPERTIES: [(&str, &str); 4] = [
     ("ksql.streams.auto.offset.reset", "latest"),
@@ -1139,6 +1149,10 @@ impl Engine {
         );
         description["readQueries"] = reads.iter().map(|q| q.running_query()).collect();
         description["writeQueries"] = writes.iter().map(|q| q.running_query()).collect();
+        if extended {
+            // Rivulet's addition: what persistent queries' output guarantees on this log.
+            description["deliveryGuarantee"] = json!(delivery_guarantee(self.log.as_ref()));
+        }
         description
     }
 

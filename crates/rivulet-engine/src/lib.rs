@@ -39,7 +39,7 @@ pub mod table_store;
 pub mod with_properties;
 
 pub use catalog::{Catalog, FormatSpec, Source, SourceKind};
-pub use engine::{Engine, EngineConfig, ScriptFailure};
+pub use engine::{delivery_guarantee, Engine, EngineConfig, ScriptFailure};
 pub use entity::Entity;
 pub use error::EngineError;
 pub use query::{PrintQuery, PullQuery, PushQuery, QueryStream, StartFrom, Subscription};

@@ -307,6 +307,13 @@ async fn show_queries_terminate_and_drop() {
     );
     assert_eq!(described[0]["sourceDescription"]["writeQueries"], json!([]));
     assert_eq!(
+        described[0]["sourceDescription"]["deliveryGuarantee"],
+        "exactly-once"
+    );
+    assert!(described[1]["sourceDescription"]
+        .get("deliveryGuarantee")
+        .is_none());
+    assert_eq!(
         described[1]["sourceDescription"]["writeQueries"][0]["id"],
         id
     );

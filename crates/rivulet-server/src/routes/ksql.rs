@@ -109,11 +109,7 @@ pub async fn ksql(State(state): State<AppState>, headers: HeaderMap, body: Body)
 /// run with on this log (exactly-once where the log keeps producer tags, as the embedded log
 /// does; at-least-once with deterministic replay on a Kafka broker).
 pub async fn info(State(state): State<AppState>) -> Response {
-    let guarantee = if state.log.keeps_producer_tags() {
-        "exactly-once"
-    } else {
-        "at-least-once"
-    };
+    let guarantee = rivulet_engine::delivery_guarantee(state.log.as_ref());
     answer(
         StatusCode::OK,
         json!({"KsqlServerInfo": {

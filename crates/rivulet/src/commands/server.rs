@@ -122,16 +122,24 @@ pub fn print_banner(resolved: &Resolved, addr: SocketAddr) {
     println!("Rivulet {} is running", env!("CARGO_PKG_VERSION"));
     println!("  HTTP     http://{addr}");
     match &resolved.log {
-        LogChoice::Embedded => println!(
-            "  log      embedded, {} (fsync {})",
-            resolved.data_dir.display(),
-            resolved.fsync
-        ),
-        LogChoice::Kafka(config) => println!(
-            "  log      kafka://{} (acks=all, idempotent producer; checkpoints in {})",
-            config.bootstrap_servers,
-            resolved.data_dir.display()
-        ),
+        LogChoice::Embedded => {
+            println!(
+                "  log      embedded, {} (fsync {})",
+                resolved.data_dir.display(),
+                resolved.fsync
+            );
+            println!("  queries  exactly-once output (producer tags in the embedded log)");
+        }
+        LogChoice::Kafka(config) => {
+            println!(
+                "  log      kafka://{} (acks=all, idempotent producer; checkpoints in {})",
+                config.bootstrap_servers,
+                resolved.data_dir.display()
+            );
+            println!(
+                "  queries  at-least-once output with deterministic replay (no transactions yet)"
+            );
+        }
     }
     println!("  ingest   POST http://{addr}/topics/{{topic}}/records   POST http://{addr}/phone-producer/");
     println!("  read     GET  http://{addr}/topics   GET http://{addr}/topics/{{topic}}/records?partition=0&offset=0");
