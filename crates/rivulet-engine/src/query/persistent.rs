@@ -42,7 +42,9 @@ use std::{
 
 use rivulet_core::{ColumnKind, LoggedRecord, Record, Value};
 use rivulet_expr::{eval, eval_predicate};
-use rivulet_log::{partitioner::partition_for_key, CommittedOffset, Log, ProducerTag, ReadLimits};
+use rivulet_log::{
+    partitioner::partition_for_key, CommittedOffset, Log, LogError, ProducerTag, ReadLimits,
+};
 use rivulet_sql::planner::QueryPlan;
 use tokio::{sync::watch, task::JoinHandle};
 
@@ -83,6 +85,68 @@ pub fn producer_id(query_id: &str, partition: u32) -> u64 {
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     hash
+}
+
+/// One batch's output step of a task that reads one source partition: append each target
+/// partition's queued records (tagged with `tag` when the log dedupes, see the module doc), then
+/// commit in one atomic commit to `group` the source's next offset and, when tagged, each
+/// appended partition's end (its floor).
+pub(crate) struct TaggedAppend<'a> {
+    pub log: &'a dyn Log,
+    pub group: &'a str,
+    /// Source topic, partition and the offset the batch read up to.
+    pub source: (&'a str, u32, i64),
+    pub target: &'a str,
+    /// `None`: untagged appends, floors not committed (at-least-once).
+    pub tag: Option<ProducerTag>,
+    /// Counts the records appended, if given.
+    pub produced: Option<&'a AtomicU64>,
+}
+
+impl TaggedAppend<'_> {
+    /// Appends and commits; empty queues are skipped, appended ones left empty. On failure,
+    /// the step (`append` or `commit`) and the error.
+    pub async fn run<'r>(
+        self,
+        batches: impl Iterator<Item = (u32, &'r mut Vec<Record>)>,
+    ) -> Result<(), (&'static str, LogError)> {
+        let (topic, partition, next) = self.source;
+        let mut position = vec![CommittedOffset {
+            topic: topic.to_string(),
+            partition,
+            offset: next,
+        }];
+        for (partition, records) in batches {
+            if records.is_empty() {
+                continue;
+            }
+            let n = records.len() as u64;
+            let records = std::mem::take(records);
+            let appended = match self.tag {
+                Some(tag) => {
+                    self.log
+                        .append_tagged(self.target, partition, records, tag)
+                        .await
+                }
+                None => self.log.append(self.target, partition, records).await,
+            };
+            let base = appended.map_err(|e| ("append", e))?;
+            if let Some(produced) = self.produced {
+                produced.fetch_add(n, Ordering::Relaxed);
+            }
+            if self.tag.is_some() {
+                position.push(CommittedOffset {
+                    topic: self.target.to_string(),
+                    partition,
+                    offset: base + n as i64,
+                });
+            }
+        }
+        self.log
+            .commit_offsets(self.group, &position)
+            .await
+            .map_err(|e| ("commit", e))
+    }
 }
 
 /// Counters of one running query, shared by its tasks.
@@ -357,45 +421,22 @@ impl PartitionTask {
                 self.written_up_to
                     .retain(|_, up_to| *up_to > batch.next_offset);
             }
-            let tag = ProducerTag {
-                producer: self.producer,
-                sequence: batch.next_offset,
+            let batches = out.iter_mut().map(|(p, records)| (*p, records));
+            let step = TaggedAppend {
+                log: self.log.as_ref(),
+                group: &self.group,
+                source: (&self.topic, self.partition, batch.next_offset),
+                target: &self.sink_topic,
+                tag: self.exactly_once.then_some(ProducerTag {
+                    producer: self.producer,
+                    sequence: batch.next_offset,
+                }),
+                produced: Some(&self.stats.produced),
             };
-            let mut position = vec![CommittedOffset {
-                topic: self.topic.clone(),
-                partition: self.partition,
-                offset: batch.next_offset,
-            }];
-            for (partition, records) in out.iter_mut() {
-                if records.is_empty() {
-                    continue;
-                }
-                let n = records.len() as u64;
-                let records = std::mem::take(records);
-                let appended = if self.exactly_once {
-                    self.log
-                        .append_tagged(&self.sink_topic, *partition, records, tag)
-                        .await
-                } else {
-                    self.log.append(&self.sink_topic, *partition, records).await
-                };
-                let base = match appended {
-                    Ok(base) => base,
-                    Err(e) => return self.failed("append", &e.to_string()),
-                };
-                self.stats.produced.fetch_add(n, Ordering::Relaxed);
-                if self.exactly_once {
-                    position.push(CommittedOffset {
-                        topic: self.sink_topic.clone(),
-                        partition: *partition,
-                        offset: base + n as i64,
-                    });
-                }
+            if let Err((step, e)) = step.run(batches).await {
+                return self.failed(step, &e.to_string());
             }
             offset = batch.next_offset;
-            if let Err(e) = self.log.commit_offsets(&self.group, &position).await {
-                return self.failed("commit", &e.to_string());
-            }
         }
     }
 

@@ -49,7 +49,7 @@ use serde::{Deserialize, Serialize};
 use tokio::{sync::watch, task::JoinHandle};
 
 use super::{
-    persistent::{producer_id, task_group, QueryStats},
+    persistent::{producer_id, task_group, QueryStats, TaggedAppend},
     row_decoder::{DecodedRow, RowDecoder},
     StartFrom,
 };
@@ -374,45 +374,25 @@ impl RepartitionTask {
                 self.written_up_to
                     .retain(|_, up_to| *up_to > batch.next_offset);
             }
-            let tag = ProducerTag {
-                producer: self.producer,
-                sequence: batch.next_offset,
+            let batches = out
+                .iter_mut()
+                .enumerate()
+                .map(|(p, records)| (p as u32, records));
+            let step = TaggedAppend {
+                log: self.log.as_ref(),
+                group: &self.group,
+                source: (&self.topic, self.partition, batch.next_offset),
+                target: &self.target,
+                tag: self.exactly_once.then_some(ProducerTag {
+                    producer: self.producer,
+                    sequence: batch.next_offset,
+                }),
+                produced: None,
             };
-            let mut position = vec![CommittedOffset {
-                topic: self.topic.clone(),
-                partition: self.partition,
-                offset: batch.next_offset,
-            }];
-            for (partition, records) in out.iter_mut().enumerate() {
-                if records.is_empty() {
-                    continue;
-                }
-                let partition = partition as u32;
-                let n = records.len() as i64;
-                let records = std::mem::take(records);
-                let appended = if self.exactly_once {
-                    self.log
-                        .append_tagged(&self.target, partition, records, tag)
-                        .await
-                } else {
-                    self.log.append(&self.target, partition, records).await
-                };
-                let base = match appended {
-                    Ok(base) => base,
-                    Err(e) => return self.failed("append", &e.to_string()),
-                };
-                if self.exactly_once {
-                    position.push(CommittedOffset {
-                        topic: self.target.clone(),
-                        partition,
-                        offset: base + n,
-                    });
-                }
+            if let Err((step, e)) = step.run(batches).await {
+                return self.failed(step, &e.to_string());
             }
             offset = batch.next_offset;
-            if let Err(e) = self.log.commit_offsets(&self.group, &position).await {
-                return self.failed("commit", &e.to_string());
-            }
         }
     }
 
