@@ -196,17 +196,15 @@ impl AggregatePushTask {
     fn process(&mut self, partition: u32, record: &LoggedRecord, changes: &mut Vec<Change>) {
         let row = match self.decoder.decode(partition, record) {
             Ok(DecodedRow::Row(row)) => row,
-            // A table's tombstone deletes its key's row (tables drop null keys).
-            Ok(DecodedRow::NullValue(_)) if self.plan.source_is_table => {
-                if let Some(key) = &record.record.key {
-                    let time = record.record.timestamp;
-                    self.operator.process_table_change(key, time, None, changes);
-                    self.report_operator_errors(partition, record.offset);
-                }
+            // A table's tombstone deletes its key's row; a stream's is dropped.
+            Ok(DecodedRow::NullValue(_)) => {
+                let key = record.record.key.as_deref();
+                let time = record.record.timestamp;
+                self.operator
+                    .process_source(key, time, None, false, changes);
+                self.report_operator_errors(partition, record.offset);
                 return;
             }
-            // GROUP BY drops a stream's tombstones, as ksqlDB does.
-            Ok(DecodedRow::NullValue(_)) => return,
             Err(e) => {
                 let kind = ErrorKind::Deserialization { target: e.target };
                 let message = e.error.to_string();
@@ -225,20 +223,11 @@ impl AggregatePushTask {
                 }
             },
         };
-        if self.plan.source_is_table {
-            // A row WHERE rejects removes its key's previous row from the aggregate.
-            let Some(key) = &record.record.key else {
-                return;
-            };
-            let time = match row.first() {
-                Some(Value::Bigint(t)) => *t,
-                _ => record.record.timestamp,
-            };
-            let row = passes.then_some(row.as_slice());
-            self.operator.process_table_change(key, time, row, changes);
-        } else if passes {
-            self.operator.process(&row, changes);
-        }
+        // Over a table, a row WHERE rejects removes its key's previous row from the aggregate.
+        let key = record.record.key.as_deref();
+        let time = record.record.timestamp;
+        self.operator
+            .process_source(key, time, Some(&row), passes, changes);
         self.report_operator_errors(partition, record.offset);
     }
 

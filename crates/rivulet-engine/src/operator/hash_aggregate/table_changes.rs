@@ -33,6 +33,35 @@ pub struct PreviousRow {
 }
 
 impl AggregateOperator {
+    /// Feeds one decoded source record: `row` its scan row (`None` for a null value),
+    /// `passes` whether it passed WHERE, `key` and `record_time` the record's key bytes and
+    /// timestamp. Over a TABLE source it is a changelog entry ([`Self::process_table_change`];
+    /// null keys dropped, as ksqlDB does); over a stream a passing row is aggregated and a null
+    /// value dropped, as ksqlDB's GROUP BY does.
+    pub fn process_source(
+        &mut self,
+        key: Option<&[u8]>,
+        record_time: i64,
+        row: Option<&[Value]>,
+        passes: bool,
+        out: &mut Vec<Change>,
+    ) {
+        if !self.plan.source_is_table {
+            if let Some(row) = row.filter(|_| passes) {
+                self.process(row, out);
+            }
+            return;
+        }
+        let Some(key) = key else {
+            return;
+        };
+        let time = match row.and_then(|r| r.first()) {
+            Some(Value::Bigint(t)) => *t,
+            _ => record_time,
+        };
+        self.process_table_change(key, time, row.filter(|_| passes), out);
+    }
+
     /// Applies one changelog record of a TABLE source: `source_key` is the record's key bytes,
     /// `time` its ROWTIME, `row` the scan row when there is a new row that passed WHERE (`None`
     /// for a tombstone or a row WHERE rejects). Appends the changes it causes to `out`.
