@@ -269,6 +269,7 @@ pub async fn start(
         checkpointing,
         stats: stats.clone(),
         stop: stop_rx.clone(),
+        final_refilled: std::sync::atomic::AtomicBool::new(false),
     };
     // A query an older version ran as one task over several partitions (its progress is in
     // the single task's group, and it has no repartition topic) keeps running that way: its
@@ -366,6 +367,9 @@ struct Shared<'a> {
     checkpointing: Option<Checkpointing>,
     stats: Arc<QueryStats>,
     stop: watch::Receiver<bool>,
+    /// Whether a task already refilled an EMIT FINAL table's store from its sink (once per
+    /// start, whichever task restores a checkpoint first).
+    final_refilled: std::sync::atomic::AtomicBool,
 }
 
 /// What an aggregate task reads.
@@ -445,11 +449,14 @@ async fn spawn_task(
                 "checkpoint unreadable: rebuilding state from the origin"),
         }
     }
-    if checkpoint.is_some() && window_kind.is_some() && shared.plan.emit == Some(Emit::Final) {
+    if checkpoint.is_some()
+        && window_kind.is_some()
+        && shared.plan.emit == Some(Emit::Final)
+        && !shared.final_refilled.swap(true, Ordering::Relaxed)
+    {
         // An EMIT FINAL table's store holds the windows it emitted, which the restored state
         // no longer has: read them back from the sink (without them, only pull queries miss).
-        // (Each task of a two-stage query reads the whole sink: final windows are the same
-        // whoever writes them into the store.)
+        // The whole sink, once, whichever task of a two-stage query restores first.
         if let Err(e) = crate::source_table::load_windows(log.as_ref(), sink, &shared.store).await {
             tracing::warn!(query = %query_id, error = %e,
                 "EMIT FINAL table not refilled from its sink: pull queries miss earlier windows");
